@@ -1,1 +1,40 @@
-fn main() {}
+//! news-enricher: starts telemetry, loads and validates config, runs the chosen command, turns the result into
+//! an exit code (64 for configuration errors).
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use news_enricher::cli::{Cli, Command};
+use news_enricher::{commands, settings, telemetry};
+
+/// `EX_CONFIG` from sysexits.h.
+const EXIT_CONFIG: u8 = 64;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("news-enricher: {e}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    telemetry::init(&settings.log);
+    let result = match cli.command {
+        Command::CheckConfig => commands::check_config(&settings),
+        Command::Schema { out, check } => commands::schema(&out, check),
+        Command::Process { input, output, dead_letter } => {
+            commands::process(&settings, &input, &output, dead_letter.as_deref())
+        }
+        Command::Run { embedded, samples } => commands::run(settings, embedded.then_some(samples.as_path())),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "exiting on error");
+            eprintln!("news-enricher: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -269,8 +269,14 @@ pub struct DeadLetterRecord {
     pub schema_version: u32,
     /// The original message key, base64; `null` when the message had none.
     pub key: Option<String>,
-    /// The original message value, base64, byte for byte; `null` when the message had none.
+    /// The original message value, base64, byte for byte; `null` when the message had none. Values too large
+    /// for the dead-letter topic (`kafka.dead_letter_max_bytes`) keep only their first bytes: see
+    /// `value_truncated`, and read the full value at `source`.
     pub value: Option<String>,
+    /// Length of the original value in bytes.
+    pub value_size: usize,
+    /// Whether `value` holds only the first bytes of the original value.
+    pub value_truncated: bool,
     /// The original message headers, values base64.
     pub headers: Vec<DeadLetterHeader>,
     /// Where the message came from; `null` when processed offline.

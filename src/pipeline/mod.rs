@@ -2,6 +2,7 @@
 //!
 //! Synchronous and free of Kafka: the service runtime, `process` and `replay` all call [`Pipeline::process`].
 
+mod dead_letter;
 mod decode;
 mod failure;
 mod summary;
@@ -15,6 +16,7 @@ use crate::contract::{self, EnrichedRecord, PipelineInfo, SourcePosition, Timing
 use crate::entities::EntityTagger;
 use crate::language::LanguageDetector;
 
+pub use dead_letter::{dead_letter_record, Original};
 pub use decode::{decode, DecodeLimits, Decoded};
 pub use failure::{ErrorKind, Failure, Stage};
 pub use summary::summarize;
@@ -28,6 +30,15 @@ pub struct Envelope<'a> {
     pub source: Option<&'a SourcePosition>,
     /// Message timestamp in milliseconds since the epoch, if any (reference for relative dates).
     pub timestamp_ms: Option<i64>,
+}
+
+/// A processed article: the record, and what metrics need that the record does not carry.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    /// The enriched record.
+    pub record: EnrichedRecord,
+    /// Characters in the raw body (for the cleanup ratio).
+    pub raw_chars: usize,
 }
 
 /// The three stages and what the record says about them.
@@ -73,18 +84,19 @@ impl Pipeline {
 
     /// Processes one message. A panic inside a stage is caught and becomes a [`Failure`], so one bad article
     /// never takes a worker down.
-    pub fn process(&self, envelope: &Envelope<'_>) -> Result<EnrichedRecord, Failure> {
+    pub fn process(&self, envelope: &Envelope<'_>) -> Result<Processed, Failure> {
         match catch_unwind(AssertUnwindSafe(|| self.process_inner(envelope))) {
             Ok(result) => result,
             Err(panic) => Err(Failure::from_panic(&panic)),
         }
     }
 
-    fn process_inner(&self, envelope: &Envelope<'_>) -> Result<EnrichedRecord, Failure> {
+    fn process_inner(&self, envelope: &Envelope<'_>) -> Result<Processed, Failure> {
         let started = Instant::now();
         let decoded = decode(envelope.value, &self.limits)?;
         let decode_us = micros(started);
         let article = decoded.article;
+        let raw_chars = article.body.chars().count();
         let id = contract::derive_id(article.id.as_deref(), article.url.as_deref(), &article.body);
         let reference_time =
             envelope.timestamp_ms.and_then(chrono::DateTime::from_timestamp_millis).map(|t| t.fixed_offset());
@@ -147,7 +159,7 @@ impl Pipeline {
             input_meta.insert("source".into(), source);
         }
         timings.total_us = micros(started);
-        Ok(EnrichedRecord {
+        let record = EnrichedRecord {
             schema_version: SCHEMA_VERSION,
             id,
             url: article.url,
@@ -166,7 +178,8 @@ impl Pipeline {
             warnings,
             input_meta,
             replay: None,
-        })
+        };
+        Ok(Processed { record, raw_chars })
     }
 }
 

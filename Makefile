@@ -1,0 +1,60 @@
+# news-enricher: `make run` (the service on an embedded cluster with sample articles) and `make test` (every
+# test, starting the broker it needs). Both install what they need, idempotently. `make help` lists targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+# Test broker: noida (default) or tansu; see README "Test broker".
+BROKER ?= noida
+BROKER_ADDR ?= 127.0.0.1:9092
+export NEWS_ENRICHER_TEST_BROKERS ?= $(BROKER_ADDR)
+CACHE := $(CURDIR)/.cache
+# Targets other files add to what `make test` and `make run` prepare (models, knowledge base, validators).
+TEST_SETUP :=
+RUN_SETUP :=
+TEST_EXTRA :=
+
+-include mk/*.mk
+
+APT_PACKAGES := build-essential pkg-config libssl-dev zlib1g-dev python3 python3-venv
+
+.PHONY: help deps build run test test-unit test-e2e lint fmt schema schema-check clean
+
+help: ## list targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+deps: ## install the Debian packages the build needs (idempotent)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps ## build the binary
+	$(CARGO) build --locked --bin news-enricher
+
+run: deps $(RUN_SETUP) ## run the service on an embedded Kafka cluster with the sample articles (Ctrl-C stops)
+	$(CARGO) run --locked --bin news-enricher -- run --embedded
+
+lint: ## formatting and clippy, warnings as errors
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+schema: ## regenerate docs/schema/ from the record types
+	$(CARGO) run --locked --bin news-enricher -- schema --out docs/schema
+
+test-unit: deps $(TEST_SETUP) ## unit tests and in-process Kafka (mock cluster) tests
+	$(CARGO) test --locked
+
+test-e2e: deps $(TEST_SETUP) ## end-to-end tests: the real binary against a real broker process (needs broker-up)
+	$(CARGO) test --locked --test e2e -- --include-ignored --test-threads 1
+
+# The broker is stopped whatever the tests' outcome, so a failed run leaves nothing behind.
+test: deps $(TEST_SETUP) lint ## every test: lint, unit, mock-cluster, end-to-end against a real broker
+	$(CARGO) build --locked --bin news-enricher
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory broker-up
+	status=0; $(MAKE) --no-print-directory test-e2e $(TEST_EXTRA) || status=$$?; \
+	  $(MAKE) --no-print-directory broker-down; exit $$status
+
+clean: ## remove build output and caches
+	rm -rf target .cache

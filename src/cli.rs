@@ -1,0 +1,56 @@
+//! Command-line interface: one binary, one subcommand per job.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Cleans news articles, detects their language and links the entities they mention, from Kafka to Kafka
+/// (`run`) or from file to file (`process`).
+#[derive(Debug, Parser)]
+#[command(name = "news-enricher", version, about)]
+pub struct Cli {
+    /// Settings file layered over the built-in defaults (environment variables NEWS_ENRICHER__SECTION__KEY
+    /// override both).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Kafka service: consume, enrich, produce, until SIGTERM/SIGINT.
+    Run {
+        /// Start an in-process Kafka cluster, load the sample articles into it, print the enriched records.
+        #[arg(long)]
+        embedded: bool,
+        /// Sample articles for `--embedded` (a folder with manifest.jsonl).
+        #[arg(long, value_name = "DIR", default_value = "samples/articles")]
+        samples: PathBuf,
+    },
+    /// Enrich JSON Lines of input messages into JSON Lines of records, through the same pipeline.
+    Process {
+        /// Input file, or `-` for standard input.
+        #[arg(long, short, default_value = "-")]
+        input: String,
+        /// Output file, or `-` for standard output.
+        #[arg(long, short, default_value = "-")]
+        output: String,
+        /// Write dead-letter records here (JSON Lines); without it, a line per failure goes to stderr.
+        #[arg(long, value_name = "FILE")]
+        dead_letter: Option<PathBuf>,
+    },
+    /// Print the resolved configuration (secrets masked), or the errors, and exit.
+    CheckConfig,
+    /// Write the JSON Schemas of the three records (or check that the committed ones are current).
+    Schema {
+        /// Directory to write to.
+        #[arg(long, default_value = "docs/schema")]
+        out: PathBuf,
+        /// Exit non-zero if the files differ from the generated schemas instead of writing them.
+        #[arg(long)]
+        check: bool,
+    },
+}

@@ -1,0 +1,226 @@
+//! Client contexts: rebalance handling (drain and commit on revocation), statistics into metrics
+//! (lag, broker RTT, producer queue), error routing.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::{KafkaError, KafkaResult};
+use rdkafka::statistics::Statistics;
+use rdkafka::{ClientContext, TopicPartitionList};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, error, info, warn};
+
+use super::offsets::{OffsetTracker, TopicPartition};
+use crate::health::Health;
+use crate::metrics::Metrics;
+
+/// State shared by the poll loop, the sink and the client contexts.
+pub struct Shared {
+    /// In-flight offsets per partition.
+    pub tracker: Mutex<OffsetTracker>,
+    /// Probe state.
+    pub health: Arc<Health>,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// How long a revocation waits for in-flight messages of the revoked partitions.
+    pub drain_timeout: Duration,
+    /// Partitions revoked since the poll loop last looked (it drops messages it holds for them).
+    pub revoked: Mutex<Vec<TopicPartition>>,
+    /// Cancelled on shutdown or a fatal error.
+    pub cancel: CancellationToken,
+    lag_series: Mutex<HashSet<TopicPartition>>,
+}
+
+impl Shared {
+    /// Fresh shared state.
+    pub fn new(health: Arc<Health>, metrics: Metrics, drain_timeout: Duration, cancel: CancellationToken) -> Self {
+        Self {
+            tracker: Mutex::default(),
+            health,
+            metrics,
+            drain_timeout,
+            revoked: Mutex::default(),
+            cancel,
+            lag_series: Mutex::default(),
+        }
+    }
+
+    /// The offset tracker, even if a thread panicked while holding it (its state stays consistent: every
+    /// method finishes its change before returning).
+    pub fn tracker(&self) -> std::sync::MutexGuard<'_, OffsetTracker> {
+        self.tracker.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stops the service because of an error nothing here can fix.
+    pub fn fatal(&self, reason: String) {
+        error!(reason = %reason, "fatal error; stopping");
+        self.health.set_fatal(reason);
+        self.cancel.cancel();
+    }
+
+    fn set_lag(&self, stats: &Statistics) {
+        let mut seen = HashSet::new();
+        for (topic, t) in &stats.topics {
+            for p in t.partitions.values() {
+                if p.partition < 0 || !p.desired || p.hi_offset < 0 {
+                    continue;
+                }
+                // Position: what we stored, else what the group committed, else the log start.
+                let position = [p.stored_offset, p.committed_offset, p.lo_offset].into_iter().find(|o| *o >= 0);
+                let Some(position) = position else { continue };
+                let lag = (p.hi_offset - position).max(0);
+                self.metrics.consumer_lag.with_label_values(&[topic, &p.partition.to_string()]).set(lag);
+                seen.insert((topic.clone(), p.partition));
+            }
+        }
+        let mut series = self.lag_series.lock().unwrap_or_else(PoisonError::into_inner);
+        for gone in series.difference(&seen) {
+            let _ = self.metrics.consumer_lag.remove_label_values(&[&gone.0, &gone.1.to_string()]);
+        }
+        *series = seen;
+    }
+
+    fn drop_lag(&self, tps: &[TopicPartition]) {
+        let mut series = self.lag_series.lock().unwrap_or_else(PoisonError::into_inner);
+        for tp in tps {
+            if series.remove(tp) {
+                let _ = self.metrics.consumer_lag.remove_label_values(&[&tp.0, &tp.1.to_string()]);
+            }
+        }
+    }
+
+    fn set_broker_stats(&self, stats: &Statistics) {
+        for broker in stats.brokers.values().filter(|b| b.nodeid >= 0) {
+            let labels = [stats.client_id.as_str(), broker.name.as_str()];
+            if let Some(rtt) = &broker.rtt {
+                self.metrics.broker_rtt.with_label_values(&labels).set(rtt.avg as f64 / 1e6);
+            }
+            if let Some(throttle) = &broker.throttle {
+                self.metrics.broker_throttle.with_label_values(&labels).set(throttle.avg as f64 / 1e3);
+            }
+        }
+    }
+}
+
+fn partitions(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
+    tpl.elements().iter().map(|e| (e.topic().to_owned(), e.partition())).collect()
+}
+
+/// The consumer's context.
+pub struct ConsumerCtx {
+    /// Shared state.
+    pub shared: Arc<Shared>,
+}
+
+impl ClientContext for ConsumerCtx {
+    fn stats(&self, stats: Statistics) {
+        self.shared.set_lag(&stats);
+        self.shared.set_broker_stats(&stats);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        if error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::Fatal) {
+            self.shared.fatal(format!("consumer: {error}: {reason}"));
+        } else {
+            warn!(error = %error, reason, "consumer error");
+        }
+    }
+}
+
+impl ConsumerContext for ConsumerCtx {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let shared = &self.shared;
+        match rebalance {
+            Rebalance::Revoke(tpl) => {
+                let revoked = partitions(tpl);
+                shared.metrics.rebalances.with_label_values(&["revoke"]).inc();
+                // Let what is in flight for these partitions be delivered and its offsets stored, so the next
+                // owner starts after it. The sink runs on other threads, so waiting here is safe.
+                let deadline = Instant::now() + shared.drain_timeout;
+                while shared.tracker().in_flight(Some(&revoked)) > 0 && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let abandoned = shared.tracker().forget(&revoked);
+                if abandoned > 0 {
+                    warn!(
+                        abandoned,
+                        "revocation drain timed out; these messages will be redelivered to the next owner"
+                    );
+                }
+                match consumer.commit_consumer_state(CommitMode::Sync) {
+                    Ok(()) => shared.metrics.commits.with_label_values(&["ok"]).inc(),
+                    Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => {}
+                    Err(e) => {
+                        shared.metrics.commits.with_label_values(&["error"]).inc();
+                        warn!(error = %e, "commit on revocation failed");
+                    }
+                }
+                shared.drop_lag(&revoked);
+                shared.revoked.lock().unwrap_or_else(PoisonError::into_inner).extend(revoked.iter().cloned());
+                let remaining = shared.health.assigned().saturating_sub(revoked.len());
+                shared.health.revoked(remaining);
+                shared.metrics.partitions_assigned.set(i64::try_from(remaining).unwrap_or(0));
+                info!(partitions = ?revoked, remaining, "partitions revoked");
+            }
+            Rebalance::Assign(_) => {}
+            Rebalance::Error(e) => {
+                shared.metrics.rebalances.with_label_values(&["error"]).inc();
+                warn!(error = %e, "rebalance error");
+            }
+        }
+    }
+
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Assign(tpl) = rebalance {
+            let shared = &self.shared;
+            shared.metrics.rebalances.with_label_values(&["assign"]).inc();
+            let assigned = consumer.assignment().map_or(tpl.count(), |a| a.count());
+            shared.health.set_assignment(assigned);
+            shared.metrics.partitions_assigned.set(i64::try_from(assigned).unwrap_or(0));
+            info!(added = ?partitions(tpl), assigned, "partitions assigned");
+        }
+    }
+
+    fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
+        match result {
+            Ok(()) => self.shared.metrics.commits.with_label_values(&["ok"]).inc(),
+            // Nothing stored since the last commit: not a failure.
+            Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => {}
+            Err(e) => {
+                self.shared.metrics.commits.with_label_values(&["error"]).inc();
+                warn!(error = %e, "offset commit failed");
+            }
+        }
+    }
+}
+
+/// The producer's context.
+pub struct ProducerCtx {
+    /// Shared state.
+    pub shared: Arc<Shared>,
+}
+
+impl ClientContext for ProducerCtx {
+    fn stats(&self, stats: Statistics) {
+        let shared = &self.shared;
+        shared.metrics.producer_queue.set(i64::try_from(stats.msg_cnt).unwrap_or(i64::MAX));
+        shared.set_broker_stats(&stats);
+        let up = stats.brokers.values().any(|b| b.nodeid >= 0 && b.state == "UP");
+        shared.health.set_producer_up(up);
+        debug!(up, queued = stats.msg_cnt, "producer statistics");
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        use rdkafka::types::RDKafkaErrorCode as Code;
+        match error.rdkafka_error_code() {
+            Some(Code::Fatal) => self.shared.fatal(format!("producer: {error}: {reason}")),
+            Some(Code::AllBrokersDown) => {
+                self.shared.health.set_producer_up(false);
+                warn!(error = %error, reason, "producer lost every broker");
+            }
+            _ => warn!(error = %error, reason, "producer error"),
+        }
+    }
+}
