@@ -5,8 +5,6 @@ SHELL := /bin/bash
 CARGO ?= cargo
 # Test broker: noida (default) or tansu; see README "Test broker".
 BROKER ?= noida
-BROKER_ADDR ?= 127.0.0.1:9092
-export NEWS_ENRICHER_TEST_BROKERS ?= $(BROKER_ADDR)
 CACHE := $(CURDIR)/.cache
 # Targets other files add to what `make test` and `make run` prepare (models, knowledge base, validators).
 TEST_SETUP :=
@@ -15,9 +13,13 @@ TEST_EXTRA :=
 
 -include mk/*.mk
 
+export NEWS_ENRICHER_TEST_BROKERS ?= $(BROKER_HOST):$(BROKER_PORT)
+# Validation of data and manifests that ships with the service.
+TEST_EXTRA += kb-check deploy-validate alerts-validate
+
 APT_PACKAGES := build-essential pkg-config libssl-dev zlib1g-dev python3 python3-venv
 
-.PHONY: help deps build run test test-unit test-e2e lint fmt schema schema-check clean
+.PHONY: help deps build run test test-unit test-e2e lint schema kb-check clean
 
 help: ## list targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -53,8 +55,12 @@ test: deps $(TEST_SETUP) lint ## every test: lint, unit, mock-cluster, end-to-en
 	$(CARGO) build --locked --bin news-enricher
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory broker-up
-	status=0; $(MAKE) --no-print-directory test-e2e $(TEST_EXTRA) || status=$$?; \
-	  $(MAKE) --no-print-directory broker-down; exit $$status
+	status=0; $(MAKE) --no-print-directory test-e2e || status=$$?; \
+	  $(MAKE) --no-print-directory broker-down; [ $$status -eq 0 ] || exit $$status
+	$(MAKE) --no-print-directory $(TEST_EXTRA)
+
+kb-check: ## validate the curated knowledge-base files
+	python3 tools/check-kb --quiet
 
 clean: ## remove build output and caches
 	rm -rf target .cache
