@@ -15,8 +15,12 @@ pub struct Meta {
     pub authors: Vec<String>,
     /// Publication date from structured data, meta tags, `<time>` or the URL.
     pub published: Option<PubDate>,
+
     /// `lang` of the root element.
     pub lang: Option<String>,
+    /// Every title the page declares (JSON-LD, Open Graph, Twitter card, `<title>`), for telling the
+    /// article's `<h1>` apart.
+    pub declared_titles: Vec<String>,
 }
 
 /// Schema.org types whose `datePublished` and `author` describe the article itself.
@@ -83,10 +87,22 @@ pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
             }
         });
     }
-    meta.published = ld_date
-        .or_else(|| DATE_META.iter().find_map(|name| meta_content(doc, name).and_then(|v| dates::parse_value(&v, ctx))))
-        .or_else(|| time_element(doc, ctx))
-        .or_else(|| url.and_then(|u| url_date(u, ctx)));
+    meta.published = ld_date.or_else(|| {
+        DATE_META.iter().find_map(|name| meta_content(doc, name).and_then(|v| dates::parse_value(&v, ctx)))
+    });
+    if meta.published.is_none() {
+        meta.published = time_element(doc, ctx).or_else(|| url.and_then(|u| url_date(u, ctx)));
+    }
+    meta.declared_titles = [
+        meta.title.clone(),
+        meta_content(doc, "og:title"),
+        meta_content(doc, "twitter:title"),
+        doc.try_select("head title").map(|t| t.text().trim().to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|t| !t.is_empty())
+    .collect();
     if meta.authors.is_empty() {
         if let Some(author) = meta_content(doc, "author").filter(|a| !a.starts_with("http")) {
             meta.authors = crate::cleanup::byline::clean_name(&author).into_iter().collect();
