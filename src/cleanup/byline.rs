@@ -1,0 +1,83 @@
+//! Bylines: recognising `By …`/`كتبت: …`/`Par …` lines and turning them into a list of author names.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Byline openers by language; the name list follows, after an optional colon or dash.
+static BYLINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        // Openers that are words of their own elsewhere ("Text", "Haber", "تقرير") need a colon or dash.
+        r"(?i)^\s*(?:(?:written by|reporting by|story by|words by|by|par|von|por|yazan|كتب|كتبت|كتبه|بقلم|نویسنده|نوشته)(?:\s*[:：\-–—|/]\s*|\s+)|(?:text|texte|haber|автор|текст|作者|记者|文|اعداد|إعداد|تقرير)\s*[:：\-–—|/]\s*)(.+)$",
+    )
+    .ok()
+});
+
+static SPLIT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\s*(?:[,،;/&]|\s(?:and|und|et|y|и|ve|e|و)\s)\s*").ok());
+
+/// The names on a byline line, or `None` when the line is not a byline.
+pub fn parse_line(line: &str) -> Option<Vec<String>> {
+    let caps = BYLINE.as_ref()?.captures(line)?;
+    let names = split_names(caps.get(1)?.as_str());
+    (!names.is_empty()).then_some(names)
+}
+
+/// One author string from structured data, as given: only a leading opener ("By ") and edges are removed.
+pub fn clean_name(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let name = match BYLINE.as_ref().and_then(|re| re.captures(raw)) {
+        Some(caps) => caps.get(1).map_or(raw, |m| m.as_str()),
+        None => raw,
+    };
+    let name = name.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
+    (name.chars().any(char::is_alphabetic) && name.split_whitespace().count() <= 12 && !name.starts_with("http"))
+        .then(|| name.to_owned())
+}
+
+/// Splits a list of names, drops a leading opener and anything that does not look like a name.
+pub fn split_names(raw: &str) -> Vec<String> {
+    let raw = match BYLINE.as_ref().and_then(|re| re.captures(raw)) {
+        Some(caps) => caps.get(1).map_or(raw, |m| m.as_str()),
+        None => raw,
+    };
+    // "Jane Doe | Reuters", "Jane Doe - Cairo": the name comes first.
+    let raw = raw.split(['|', '–', '—']).next().unwrap_or_default();
+    let raw = raw.split(" - ").next().unwrap_or_default();
+    let Some(split) = SPLIT.as_ref() else { return Vec::new() };
+    let mut names = Vec::new();
+    for part in split.split(raw) {
+        let name = part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
+        if looks_like_name(name) && !names.iter().any(|n: &String| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    if names.len() > 6 {
+        return Vec::new();
+    }
+    names
+}
+
+fn looks_like_name(s: &str) -> bool {
+    let words = s.split_whitespace().count();
+    (1..=6).contains(&words)
+        && s.chars().any(char::is_alphabetic)
+        && !s.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':')
+        && !s.starts_with("http")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bylines_in_several_languages() {
+        assert_eq!(parse_line("كتب: محمود سامي"), Some(vec!["محمود سامي".to_owned()]));
+        assert_eq!(parse_line("By Jane Roe and John Poe"), Some(vec!["Jane Roe".to_owned(), "John Poe".to_owned()]));
+        assert_eq!(parse_line("Par Claire Martin, à Lyon").map(|v| v[0].clone()), Some("Claire Martin".to_owned()));
+        assert_eq!(parse_line("Автор: Иван Петров"), Some(vec!["Иван Петров".to_owned()]));
+        assert_eq!(parse_line("بقلم / سارة علي"), Some(vec!["سارة علي".to_owned()]));
+        assert_eq!(parse_line("Byron went home"), None);
+        assert_eq!(parse_line("Top stories"), None);
+    }
+}

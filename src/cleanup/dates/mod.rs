@@ -1,0 +1,169 @@
+//! Publication dates: parsing metadata values and datelines in the page's language, rendering for the record.
+
+mod names;
+mod parse;
+mod relative;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+
+use parse::{Kind, Tok};
+
+/// A publication date as precise as the source gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PubDate {
+    /// Calendar date.
+    pub date: NaiveDate,
+    /// Time of day, when given.
+    pub time: Option<NaiveTime>,
+    /// UTC offset, when given (only meaningful with a time).
+    pub offset: Option<FixedOffset>,
+}
+
+impl PubDate {
+    /// The record form: RFC 3339 with offset, local `YYYY-MM-DDTHH:MM:SS`, or a bare `YYYY-MM-DD`.
+    pub fn render(&self) -> String {
+        match (self.time, self.offset) {
+            (Some(t), Some(o)) => {
+                let local = self.date.and_time(t);
+                match local.and_local_timezone(o).single() {
+                    Some(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    None => local.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                }
+            }
+            (Some(t), None) => self.date.and_time(t).format("%Y-%m-%dT%H:%M:%S").to_string(),
+            (None, _) => self.date.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// How to read a date in one page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateContext {
+    /// Read ambiguous numeric dates as month/day (US English pages).
+    pub month_first: bool,
+    /// The message timestamp: resolves relative dates and years left out, and bounds the future.
+    pub reference: Option<DateTime<FixedOffset>>,
+}
+
+impl DateContext {
+    fn accept(&self, d: PubDate) -> Option<PubDate> {
+        match self.reference {
+            // A "publication" days after the message was written is an event date, not ours.
+            Some(r) if d.date > r.date_naive() + chrono::Duration::days(1) => None,
+            _ => Some(d),
+        }
+    }
+}
+
+/// Parses a whole metadata value (`2024-11-18T13:10:00+02:00`, `18 نوفمبر 2024`, `Nov 18, 2024 1:10 PM`).
+pub fn parse_value(value: &str, ctx: &DateContext) -> Option<PubDate> {
+    let folded = parse::fold_text(value.trim());
+    let toks = parse::tokenize(&folded);
+    let found = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
+    ctx.accept(found.date)
+}
+
+/// Reads a line as a dateline: a date (absolute, or relative to the reference) with little else around it
+/// (a weekday, "Published", a place). Returns `None` for running text that merely mentions a date.
+pub fn dateline(line: &str, ctx: &DateContext) -> Option<PubDate> {
+    let folded = parse::fold_text(line.trim());
+    let toks = parse::tokenize(&folded);
+    let words = toks.iter().filter(|t| matches!(t.kind, Kind::Word(_))).count();
+    if toks.is_empty() || words > 14 {
+        return None;
+    }
+    if let Some(found) = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive())) {
+        if residual_words(&toks, found.start, found.end) <= 3 {
+            return ctx.accept(found.date);
+        }
+        return None;
+    }
+    let reference = ctx.reference?;
+    let (date, covered) = relative::resolve(&folded, reference)?;
+    let covered_words = folded.get(..covered).map_or(0, |s| s.split_whitespace().count());
+    if words.saturating_sub(covered_words.max(1)) <= 3 {
+        Some(date)
+    } else {
+        None
+    }
+}
+
+/// Words outside the date span that are not weekdays, day periods or the usual dateline labels. A CJK
+/// character is its own token, so it counts as half a word.
+fn residual_words(toks: &[Tok], start: usize, end: usize) -> usize {
+    let halves: usize = toks
+        .iter()
+        .filter(|t| t.end <= start || t.start >= end)
+        .map(|t| match &t.kind {
+            Kind::Word(w) if is_dateline_word(w) => 0,
+            Kind::Word(w) if w.chars().count() == 1 && w.chars().all(|c| c > '\u{3000}') => 1,
+            Kind::Word(_) => 2,
+            _ => 0,
+        })
+        .sum();
+    halves / 2
+}
+
+/// Weekdays, AM/PM and labels that stand next to dates in datelines ("Published on", "نشر في", "Обновлено").
+fn is_dateline_word(w: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "published",
+        "updated",
+        "posted",
+        "on",
+        "at",
+        "last",
+        "modified",
+        "date",
+        "am",
+        "pm",
+        "le",
+        "publie",
+        "mis",
+        "a",
+        "jour",
+        "um",
+        "uhr",
+        "veroffentlicht",
+        "aktualisiert",
+        "stand",
+        "publicado",
+        "actualizado",
+        "el",
+        "de",
+        "las",
+        "los",
+        "en",
+        "в",
+        "г",
+        "года",
+        "опубликовано",
+        "обновлено",
+        "yayinlanma",
+        "guncelleme",
+        "guncellenme",
+        "tarihi",
+        "saat",
+        "نشر",
+        "في",
+        "بتاريخ",
+        "الساعه",
+        "ساعه",
+        "اخر",
+        "تحديث",
+        "تاريخ",
+        "النشر",
+        "منتشر",
+        "شده",
+        "بروزرساني",
+        "发布",
+        "时间",
+        "更新",
+        "日期",
+        "日",
+    ];
+    LABELS.contains(&w) || !names::lookup(&names::fold_key(w)).is_empty()
+}
+
+#[cfg(test)]
+mod tests;

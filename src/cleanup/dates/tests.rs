@@ -1,0 +1,91 @@
+//! Date parsing tests on datelines written for these tests in each supported language.
+
+use chrono::{DateTime, FixedOffset};
+
+use super::*;
+
+fn ctx() -> DateContext {
+    DateContext::default()
+}
+
+fn at(reference: &str) -> DateContext {
+    DateContext { month_first: false, reference: DateTime::<FixedOffset>::parse_from_rfc3339(reference).ok() }
+}
+
+fn line(s: &str, c: &DateContext) -> Option<String> {
+    dateline(s, c).map(|d| d.render())
+}
+
+#[test]
+fn arabic_datelines_with_pm_and_regional_months() {
+    assert_eq!(line("الأحد، 3 مارس 2024 09:05 م", &ctx()).as_deref(), Some("2024-03-03T21:05:00"));
+    assert_eq!(line("الخميس ٧ تشرين الثاني ٢٠٢٤", &ctx()).as_deref(), Some("2024-11-07"));
+    assert_eq!(line("نشر في 12 نونبر 2023 على الساعة 10:30", &ctx()).as_deref(), Some("2023-11-12T10:30:00"));
+    assert_eq!(line("15 جانفي 2022 - 08:00 ص", &ctx()).as_deref(), Some("2022-01-15T08:00:00"));
+    assert_eq!(line("12:00 ص 1 إبريل 2021", &ctx()).as_deref(), Some("2021-04-01T00:00:00"));
+}
+
+#[test]
+fn datelines_in_other_languages() {
+    let c = ctx();
+    assert_eq!(line("Published March 4, 2023 at 4:15 p.m.", &c).as_deref(), Some("2023-03-04T16:15:00"));
+    assert_eq!(line("Publié le 5 févr. 2023 à 07h12", &c).as_deref(), Some("2023-02-05"));
+    assert_eq!(line("Опубликовано 9 мая 2022 г., 14:40", &c).as_deref(), Some("2022-05-09T14:40:00"));
+    assert_eq!(line("Actualizado el 2 de julio de 2021", &c).as_deref(), Some("2021-07-02"));
+    assert_eq!(line("Stand: 30.06.2020, 18:30 Uhr", &c).as_deref(), Some("2020-06-30T18:30:00"));
+    assert_eq!(line("Güncelleme: 14 Şubat 2019 Perşembe", &c).as_deref(), Some("2019-02-14"));
+    assert_eq!(line("发布时间：2024年5月6日 下午3:20", &c).as_deref(), Some("2024-05-06T15:20:00"));
+    assert_eq!(line("۱۲ نوامبر ۲۰۲۲", &c).as_deref(), Some("2022-11-12"));
+}
+
+#[test]
+fn metadata_values_keep_their_offset() {
+    let v = parse_value("2024-11-18T13:10:00+02:00", &ctx()).map(|d| d.render());
+    assert_eq!(v.as_deref(), Some("2024-11-18T13:10:00+02:00"));
+    let v = parse_value("2020-01-05T08:00:00Z", &ctx()).map(|d| d.render());
+    assert_eq!(v.as_deref(), Some("2020-01-05T08:00:00Z"));
+    assert_eq!(parse_value("2021-09-30", &ctx()).map(|d| d.render()).as_deref(), Some("2021-09-30"));
+}
+
+#[test]
+fn ambiguous_numeric_dates_follow_the_page_convention() {
+    let us = DateContext { month_first: true, reference: None };
+    assert_eq!(parse_value("04/05/2022", &us).map(|d| d.render()).as_deref(), Some("2022-04-05"));
+    assert_eq!(parse_value("04/05/2022", &ctx()).map(|d| d.render()).as_deref(), Some("2022-05-04"));
+    assert_eq!(parse_value("25/05/2022", &us).map(|d| d.render()).as_deref(), Some("2022-05-25"));
+}
+
+#[test]
+fn relative_datelines_resolve_against_the_message_time() {
+    let c = at("2024-11-18T15:40:00+03:00");
+    assert_eq!(line("منذ ساعتين", &c).as_deref(), Some("2024-11-18T13:40:00+03:00"));
+    assert_eq!(line("منذ 3 أيام", &c).as_deref(), Some("2024-11-15"));
+    assert_eq!(line("Yesterday", &c).as_deref(), Some("2024-11-17"));
+    assert_eq!(line("5 часов назад", &c).as_deref(), Some("2024-11-18T10:40:00+03:00"));
+    assert_eq!(line("2 saat önce", &c).as_deref(), Some("2024-11-18T13:40:00+03:00"));
+    assert_eq!(line("3小时前", &c).as_deref(), Some("2024-11-18T12:40:00+03:00"));
+    // Without a message time a relative date cannot be placed: none rather than a guess.
+    assert_eq!(line("منذ ساعتين", &ctx()), None);
+}
+
+#[test]
+fn running_text_is_not_a_dateline() {
+    let c = ctx();
+    assert_eq!(line("The council met on 3 March 2024 to vote on the new budget for schools and roads", &c), None);
+    assert_eq!(line("وقال الوزير يوم 5 مايو 2023 إن المفاوضات ستستمر حتى نهاية العام الجاري", &c), None);
+    assert_eq!(line("Subscribe to our newsletter", &c), None);
+    assert_eq!(line("Yesterday", &c), None);
+}
+
+#[test]
+fn year_comes_from_the_reference_when_left_out() {
+    let c = at("2024-01-10T09:00:00Z");
+    assert_eq!(line("28 December, 10:00", &c).as_deref(), Some("2023-12-28T10:00:00"));
+    assert_eq!(line("28 December", &ctx()), None);
+}
+
+#[test]
+fn future_dates_are_not_publication_dates() {
+    let c = at("2024-01-10T09:00:00Z");
+    assert_eq!(line("15 March 2024", &c), None);
+}

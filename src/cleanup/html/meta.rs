@@ -1,0 +1,214 @@
+//! Page metadata: title, authors and publication date from JSON-LD, Open Graph and other `<meta>` tags,
+//! `<time>` elements and the URL, strongest source first.
+
+use dom_query::Document;
+use serde_json::Value;
+
+use crate::cleanup::dates::{self, DateContext, PubDate};
+
+/// What the page says about itself.
+#[derive(Debug, Default)]
+pub struct Meta {
+    /// Headline from structured data.
+    pub title: Option<String>,
+    /// Author names from structured data or meta tags.
+    pub authors: Vec<String>,
+    /// Publication date from structured data, meta tags, `<time>` or the URL.
+    pub published: Option<PubDate>,
+
+    /// `lang` of the root element.
+    pub lang: Option<String>,
+    /// Every title the page declares (JSON-LD, Open Graph, Twitter card, `<title>`), for telling the
+    /// article's `<h1>` apart.
+    pub declared_titles: Vec<String>,
+}
+
+/// Schema.org types whose `datePublished` and `author` describe the article itself.
+const ARTICLE_TYPES: &[&str] = &[
+    "Article",
+    "NewsArticle",
+    "BlogPosting",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "TechArticle",
+    "ScholarlyArticle",
+    "Report",
+    "LiveBlogPosting",
+    "Recipe",
+    "HowTo",
+    "WebPage",
+    "SocialMediaPosting",
+];
+
+/// Date meta tags, most specific first (`property` or `name` or `itemprop`).
+const DATE_META: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date",
+    "dc.date.issued",
+    "DC.date.issued",
+    "dcterms.created",
+    "DC.date",
+    "dc.date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published-date",
+    "release_date",
+    "citation_date",
+    "citation_publication_date",
+    "created",
+];
+
+/// Reads the metadata of a parsed page.
+pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
+    let mut meta = Meta { lang: attr(doc, "html", "lang"), ..Meta::default() };
+    let mut ld_date = None;
+    for node in doc.try_select("script[type='application/ld+json']").iter().flat_map(|s| s.iter()) {
+        let Ok(value) = serde_json::from_str::<Value>(node.text().trim()) else { continue };
+        visit_ld(&value, &mut |obj| {
+            if !is_article(obj) {
+                return;
+            }
+            if meta.title.is_none() {
+                meta.title = obj.get("headline").and_then(Value::as_str).map(str::to_owned);
+            }
+            if meta.authors.is_empty() {
+                meta.authors = ld_authors(obj.get("author"));
+            }
+            if ld_date.is_none() {
+                ld_date = obj.get("datePublished").and_then(Value::as_str).and_then(|s| dates::parse_value(s, ctx));
+            }
+        });
+    }
+    meta.published = ld_date.or_else(|| {
+        DATE_META.iter().find_map(|name| meta_content(doc, name).and_then(|v| dates::parse_value(&v, ctx)))
+    });
+    if meta.published.is_none() {
+        meta.published = time_element(doc, ctx).or_else(|| url.and_then(|u| url_date(u, ctx)));
+    }
+    meta.declared_titles = [
+        meta.title.clone(),
+        meta_content(doc, "og:title"),
+        meta_content(doc, "twitter:title"),
+        doc.try_select("head title").map(|t| t.text().trim().to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|t| !t.is_empty())
+    .collect();
+    if meta.authors.is_empty() {
+        if let Some(author) = meta_content(doc, "author").filter(|a| !a.starts_with("http")) {
+            meta.authors = crate::cleanup::byline::clean_name(&author).into_iter().collect();
+        }
+    }
+    meta
+}
+
+fn attr(doc: &Document, selector: &str, name: &str) -> Option<String> {
+    doc.try_select(selector)?.attr(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The `content` of `<meta property=…>`, `<meta name=…>` or `<meta itemprop=…>` (or an element's
+/// `datetime`/`content` for itemprop).
+fn meta_content(doc: &Document, name: &str) -> Option<String> {
+    for key in ["property", "name", "itemprop"] {
+        let selector = format!("meta[{key}='{name}']");
+        if let Some(v) = attr(doc, &selector, "content") {
+            return Some(v);
+        }
+    }
+    let selector = format!("[itemprop='{name}']");
+    attr(doc, &selector, "datetime").or_else(|| attr(doc, &selector, "content"))
+}
+
+/// The first `<time>` that says it is the publication time, else the first `<time datetime>` at all.
+fn time_element(doc: &Document, ctx: &DateContext) -> Option<PubDate> {
+    let times = doc.try_select("time")?;
+    let mut first = None;
+    for node in times.iter() {
+        let value = node.attr("datetime").map(|v| v.to_string()).unwrap_or_else(|| node.text().to_string());
+        let Some(date) = dates::parse_value(&value, ctx) else { continue };
+        let hints = format!(
+            "{} {} {}",
+            node.attr("class").unwrap_or_default(),
+            node.attr("itemprop").unwrap_or_default(),
+            node.attr("pubdate").map(|_| "pubdate").unwrap_or_default()
+        )
+        .to_lowercase();
+        if hints.contains("publish") || hints.contains("pubdate") || hints.contains("post-date") {
+            return Some(date);
+        }
+        first.get_or_insert(date);
+    }
+    first
+}
+
+/// `/2024/11/18/` or `/2024-11-18` in the URL path.
+fn url_date(url: &str, ctx: &DateContext) -> Option<PubDate> {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let parts: Vec<&str> = path.split(['/', '-', '_']).collect();
+    parts.windows(3).find_map(|w| {
+        let (y, m, d) = (w[0].parse::<i32>().ok()?, w[1].parse::<u32>().ok()?, w[2].parse::<u32>().ok()?);
+        if w[0].len() != 4 || w[1].len() > 2 || w[2].len() > 2 || !(1990..=2100).contains(&y) {
+            return None;
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
+        dates::parse_value(&date.format("%Y-%m-%d").to_string(), ctx)
+    })
+}
+
+fn visit_ld(value: &Value, f: &mut impl FnMut(&serde_json::Map<String, Value>)) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| visit_ld(v, f)),
+        Value::Object(obj) => {
+            f(obj);
+            if let Some(graph) = obj.get("@graph") {
+                visit_ld(graph, f);
+            }
+            if let Some(main) = obj.get("mainEntity") {
+                visit_ld(main, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_article(obj: &serde_json::Map<String, Value>) -> bool {
+    let matches = |t: &Value| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t));
+    match obj.get("@type") {
+        Some(Value::Array(types)) => types.iter().any(matches),
+        Some(t) => matches(t),
+        None => false,
+    }
+}
+
+fn ld_authors(value: Option<&Value>) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut push = |v: &Value| {
+        let name = match v {
+            Value::String(s) => Some(s.as_str()),
+            Value::Object(o) => o.get("name").and_then(Value::as_str),
+            _ => None,
+        };
+        if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty() && !n.starts_with("http")) {
+            if let Some(n) = crate::cleanup::byline::clean_name(name) {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+    };
+    match value {
+        Some(Value::Array(items)) => items.iter().for_each(&mut push),
+        Some(v) => push(v),
+        None => {}
+    }
+    names
+}
