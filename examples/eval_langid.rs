@@ -3,7 +3,7 @@
 //! `cargo run --release --example eval_langid -- [key=value ...]`: each argument overrides one `[language]`
 //! setting in TOML syntax (`fasttext_threshold=0.95`, `expected_languages=[]`), to compare variants.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use news_enricher::language::{eval, LanguageDetector, LanguageSettings};
@@ -17,7 +17,11 @@ fn main() -> anyhow::Result<()> {
         .try_deserialize()
         .context("settings")?;
     let detector = LanguageDetector::new(&settings)?;
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    // `../shared` beside the repository as CI lays it out, unless NEWS_ENRICHER_SHARED_DIR says otherwise.
+    let shared = std::env::var_os("NEWS_ENRICHER_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("data");
     let report = eval::run_eval(&shared, &detector)?;
     println!("settings: {}", overrides.join(" "));
     print!("{report}");

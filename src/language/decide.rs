@@ -93,6 +93,15 @@ pub fn apply_hint(mut decision: Decision, hint: Option<&str>) -> Decision {
     decision
 }
 
+/// Demotes a decision too weak to stand: `und`, with the guess first among the alternatives.
+pub fn undetermined(decision: Decision) -> Decision {
+    let guess = Scored { code: decision.code, p: decision.confidence };
+    let mut alternatives = decision.alternatives;
+    alternatives.insert(0, guess);
+    alternatives.truncate(MAX_ALTERNATIVES);
+    Decision { code: "und".to_owned(), confidence: decision.confidence, alternatives }
+}
+
 fn script_language(script: &str) -> Option<&'static str> {
     match script {
         "Kore" => Some("ko"),

@@ -1,12 +1,13 @@
 //! Language detection quality on the shared development sets (`news-enricher eval langid`).
 //!
 //! Accuracy per language and per length bucket over 20 languages, the share of sentences in 55 other languages
-//! wrongly reported as one of the 20, and microseconds per text. Speed is reported, never asserted.
+//! wrongly reported as one of the 20, and CPU microseconds per text. Speed is reported, never asserted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+
+use cpu_time::ThreadTime;
 
 use super::LanguageDetector;
 
@@ -36,8 +37,10 @@ pub struct Bucket {
     pub name: &'static str,
     /// Per language: (texts, correctly detected).
     pub per_language: BTreeMap<String, (usize, usize)>,
-    /// Mean wall-clock microseconds per text, one thread.
+    /// Mean CPU microseconds per text, one thread.
     pub micros_per_text: f64,
+    /// Wrong answers: (true code, detected code) and how often.
+    pub confusions: BTreeMap<(String, String), usize>,
 }
 
 impl Bucket {
@@ -82,10 +85,11 @@ pub struct LangidReport {
 
 /// Floors CI holds the detector to, just under the figures measured (see `docs/QUALITY.md`): macro accuracy per
 /// bucket, the worst single language on sentences, and the most unlisted text that may be forced.
+/// Measured with the default settings: 81.3, 93.3, 97.9, 99.5, 100.0; worst sentences 97.8 (es); 16.1% forced.
 const FLOORS: [(&str, f64); 5] =
-    [("words", 0.0), ("pairs", 0.0), ("sent<=40", 0.0), ("sentences", 0.0), ("documents", 0.0)];
-const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.0;
-const FORCED_CEILING: f64 = 1.0;
+    [("words", 0.80), ("pairs", 0.92), ("sent<=40", 0.97), ("sentences", 0.99), ("documents", 0.995)];
+const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.97;
+const FORCED_CEILING: f64 = 0.18;
 
 /// Runs the detector over `<shared_data_dir>/langid/`.
 pub fn run_eval(shared_data_dir: &Path, detector: &LanguageDetector) -> Result<LangidReport, EvalError> {
@@ -179,6 +183,12 @@ impl fmt::Display for LangidReport {
             write!(f, " {:>10.1}", b.micros_per_text)?;
         }
         writeln!(f)?;
+        for b in self.buckets.iter().filter(|b| matches!(b.name, "sent<=40" | "sentences")) {
+            let mut top: Vec<(&(String, String), &usize)> = b.confusions.iter().collect();
+            top.sort_by(|a, b| b.1.cmp(a.1));
+            let shown: Vec<String> = top.iter().take(10).map(|((t, f), n)| format!("{t}->{f} {n}")).collect();
+            writeln!(f, "{} confusions: {}", b.name, shown.join(", "))?;
+        }
         let u = &self.unlisted;
         writeln!(
             f,
@@ -197,15 +207,20 @@ impl fmt::Display for LangidReport {
 
 fn bucket(name: &'static str, texts: &[(String, String)], detector: &LanguageDetector) -> Bucket {
     let mut per_language: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let start = Instant::now();
+    let mut confusions: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let start = ThreadTime::now();
     for (code, text) in texts {
         let found = detector.detect_one(text);
         let entry = per_language.entry(code.clone()).or_default();
         entry.0 += 1;
-        entry.1 += usize::from(found.code == *code);
+        if found.code == *code {
+            entry.1 += 1;
+        } else {
+            *confusions.entry((code.clone(), found.code)).or_default() += 1;
+        }
     }
     let micros_per_text = start.elapsed().as_secs_f64() * 1e6 / texts.len().max(1) as f64;
-    Bucket { name, per_language, micros_per_text }
+    Bucket { name, per_language, micros_per_text, confusions }
 }
 
 fn read_tsv(path: &Path) -> Result<Vec<(String, String)>, EvalError> {

@@ -17,6 +17,8 @@ mod models;
 mod prepare;
 mod script;
 mod settings;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -81,6 +83,7 @@ struct Inner {
     lingua: Option<models::Lingua>,
     policy: decide::Policy,
     reliability_threshold: f32,
+    undetermined_below: f32,
     lingua_max_chars: usize,
 }
 
@@ -118,6 +121,7 @@ impl LanguageDetector {
             lingua,
             policy,
             reliability_threshold: settings.reliability_threshold,
+            undetermined_below: settings.undetermined_below,
             lingua_max_chars: settings.lingua_max_chars,
         };
         Ok(Self { inner: Arc::new(inner) })
@@ -139,7 +143,10 @@ impl LanguageDetector {
             return Language::undetermined(sample.profile.code);
         };
         let hint = hint.and_then(codes::normalise);
-        let decision = decide::apply_hint(decision, hint.as_deref());
+        let mut decision = decide::apply_hint(decision, hint.as_deref());
+        if decision.confidence < inner.undetermined_below {
+            decision = decide::undetermined(decision);
+        }
         let code = codes::from_label(&decision.code);
         Language {
             code: code.code,
@@ -181,6 +188,7 @@ fn validate(settings: &LanguageSettings) -> Result<Vec<String>, LanguageError> {
     };
     unit("fasttext_threshold", settings.fasttext_threshold)?;
     unit("reliability_threshold", settings.reliability_threshold)?;
+    unit("undetermined_below", settings.undetermined_below)?;
     if !(settings.unlisted_ratio >= 0.0 && settings.unlisted_ratio.is_finite()) {
         return Err(LanguageError::InvalidSetting { key: "unlisted_ratio", reason: "must be a finite number >= 0" });
     }
@@ -190,9 +198,13 @@ fn validate(settings: &LanguageSettings) -> Result<Vec<String>, LanguageError> {
     if settings.lingua_max_chars == 0 {
         return Err(LanguageError::InvalidSetting { key: "lingua_max_chars", reason: "must be at least 1" });
     }
+    let compiled = models::compiled_lingua_languages();
     let mut expected = Vec::with_capacity(settings.expected_languages.len());
     for tag in &settings.expected_languages {
         let code = codes::normalise(tag).ok_or_else(|| LanguageError::UnknownLanguage { tag: tag.clone() })?;
+        if !compiled.contains(&code) {
+            return Err(LanguageError::UnsupportedLanguage { code });
+        }
         if !expected.contains(&code) {
             expected.push(code);
         }

@@ -9,7 +9,7 @@ use unicode_script::{Script, UnicodeScript};
 /// How many letters of each writing system a text holds, and which one dominates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScriptProfile {
-    /// ISO 15924 code of the dominant writing system (`Latn`, `Arab`, `Jpan`, `Kore`, `Hans`, ...); `Zyyy` when
+    /// ISO 15924 code of the text's writing system (`Latn`, `Arab`, `Jpan`, `Kore`, `Hans`, ...); `Zyyy` when
     /// the text has no letters.
     pub code: &'static str,
     /// Weighted letter count of the dominant writing system.
@@ -35,17 +35,19 @@ impl ScriptProfile {
         }
     }
 
-    /// Whether a writing system other than Latin dominates, so Latin runs are quotes, names or page furniture.
+    /// Whether the text is written in a script other than Latin, so Latin runs are quotes, names or furniture.
     pub fn non_latin_dominant(&self) -> bool {
-        !self.is_empty() && self.code != "Latn" && self.dominant > self.latin
+        !self.is_empty() && self.code != "Latn"
     }
 }
 
-/// Counts letters per writing system and picks the dominant one.
+/// Counts letters per writing system and picks the text's own: the one with most letters, except that a
+/// non-Latin script holding [`CONTENT_SHARE`] of them wins over Latin.
 ///
-/// A Han, kana or Hangul character carries about a word's worth of information where a Latin or Arabic letter
-/// carries a fraction of one, so CJK characters weigh [`CJK_WEIGHT`]: a Chinese article with an English cookie
-/// notice of the same length in characters still counts as Chinese.
+/// A Han, kana or Hangul character carries about as much text as three Latin or Arabic letters (news in Chinese
+/// runs about a third as many characters as its English translation has letters), so CJK characters weigh
+/// [`CJK_WEIGHT`]: a Chinese article followed by an English cookie notice of the same length still counts as
+/// Chinese.
 pub fn profile(text: &str) -> ScriptProfile {
     let mut counts = Counts::default();
     for c in text.chars() {
@@ -69,7 +71,10 @@ pub fn profile(text: &str) -> ScriptProfile {
 }
 
 /// Weight of one CJK character against one alphabetic letter.
-const CJK_WEIGHT: f32 = 2.0;
+const CJK_WEIGHT: f32 = 3.0;
+
+/// Share of (weighted) letters from which a non-Latin script is the text's own even when Latin letters are more.
+const CONTENT_SHARE: f32 = 0.3;
 
 #[derive(Default)]
 struct Counts {
@@ -94,10 +99,16 @@ impl Counts {
         let cjk = (self.han + self.kana + self.hangul) * CJK_WEIGHT;
         let latin = self.other.iter().find(|(s, _)| *s == Script::Latin).map_or(0.0, |(_, n)| *n);
         let total = cjk + self.other.iter().map(|(_, n)| n).sum::<f32>();
-        let best = self.other.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
-        let (code, dominant) = match best {
-            Some((script, n)) if n >= cjk => (iso15924(script), n),
-            _ if cjk > 0.0 => (self.cjk_code(), cjk),
+        let mut systems: Vec<(&'static str, f32)> = self.other.iter().map(|(s, n)| (iso15924(*s), *n)).collect();
+        if cjk > 0.0 {
+            systems.push((self.cjk_code(), cjk));
+        }
+        let best_other = systems.iter().copied().filter(|(code, _)| *code != "Latn").max_by(|a, b| a.1.total_cmp(&b.1));
+        let (code, dominant) = match best_other {
+            // Latin is what page furniture, URLs, brands and code are written in, on pages in every language; a
+            // text with a sizeable share in another script is a text in that script with Latin around it.
+            Some((code, n)) if n >= latin || n >= CONTENT_SHARE * total => (code, n),
+            _ if latin > 0.0 => ("Latn", latin),
             _ => ("Zyyy", 0.0),
         };
         ScriptProfile { code, dominant, total, latin }
@@ -174,6 +185,13 @@ mod tests {
             assert!(p.is_empty(), "{text:?}");
             assert_eq!(p.code, "Zyyy", "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_sizeable_non_latin_share_wins_over_latin_furniture() {
+        let text = "Home | News | Sports | Latest Headlines from the Region | Contact us وزير الخارجية يزور القاهرة";
+        assert_eq!(profile(text).code, "Arab");
+        assert_eq!(profile("The word سلام means peace and is used as a greeting across the region").code, "Latn");
     }
 
     #[test]

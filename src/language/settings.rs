@@ -23,6 +23,9 @@ pub struct LanguageSettings {
     /// An unlisted language fastText prefers is kept (not handed to lingua) when its probability is at least this
     /// many times the probability fastText gives all expected languages together.
     pub unlisted_ratio: f32,
+    /// Confidence below which the answer is `und` (the best guess then leads the alternatives): texts in languages
+    /// neither model knows score low everywhere, and a confident-looking guess would mislabel them.
+    pub undetermined_below: f32,
     /// How many characters lingua reads at most; it is only asked about short or ambiguous texts, and its cost
     /// grows with length.
     pub lingua_max_chars: usize,
@@ -36,8 +39,9 @@ impl Default for LanguageSettings {
             prefix_chars: 2000,
             fasttext_threshold: 0.9,
             reliability_threshold: 0.5,
-            unlisted_ratio: 1.0,
+            unlisted_ratio: 3.0,
             lingua_max_chars: 400,
+            undetermined_below: 0.2,
         }
     }
 }
