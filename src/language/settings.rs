@@ -36,7 +36,7 @@ impl Default for LanguageSettings {
         Self {
             expected_languages: DEFAULT_EXPECTED.iter().map(|c| (*c).to_owned()).collect(),
             model_path: PathBuf::from(".cache/models/lid.176.ftz"),
-            prefix_chars: 2000,
+            prefix_chars: 1000,
             fasttext_threshold: 0.9,
             reliability_threshold: 0.5,
             unlisted_ratio: 3.0,
