@@ -1,0 +1,128 @@
+//! Text preparation: the bounded, cleaned sample of title and body that the models read.
+
+use regex::Regex;
+use unicode_script::{Script, UnicodeScript};
+
+use super::script::{self, ScriptProfile};
+
+/// What the models read, and the script profile of the text it came from.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// One line: title and body prefix without URLs, e-mail addresses or (in non-Latin text) Latin runs.
+    pub text: String,
+    /// Writing systems of the sample before Latin runs were dropped.
+    pub profile: ScriptProfile,
+}
+
+/// Builds samples; holds the compiled patterns.
+#[derive(Debug, Clone)]
+pub struct Preparer {
+    noise: Regex,
+    prefix_chars: usize,
+}
+
+impl Preparer {
+    /// Compiles the patterns once, at startup.
+    pub fn new(prefix_chars: usize) -> Result<Self, regex::Error> {
+        // URLs, bare domains with a path and e-mail addresses are Latin letters in every language: left in, they
+        // pull short non-English texts towards English.
+        let noise =
+            Regex::new(r"(?i)\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+|\b[\w.-]+\.(?:com|org|net)(?:/\S*)?")?;
+        Ok(Self { noise, prefix_chars: prefix_chars.max(1) })
+    }
+
+    /// The sample of a title and a body: at most `prefix_chars` characters, title first.
+    pub fn sample(&self, title: Option<&str>, body: &str) -> Sample {
+        let mut joined = String::with_capacity(self.prefix_chars.min(body.len() + 128));
+        if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
+            joined.push_str(title);
+            // A title rarely ends in a full stop; one keeps its last word apart from the body's first.
+            joined.push_str(". ");
+        }
+        joined.push_str(body);
+        let bounded = truncate_at_word(&joined, self.prefix_chars);
+        let without_noise = self.noise.replace_all(bounded, " ");
+        let profile = script::profile(&without_noise);
+        let drop_latin = profile.non_latin_dominant();
+        Sample { text: one_line(&without_noise, drop_latin), profile }
+    }
+}
+
+/// The longest prefix of at most `max_chars` characters that does not cut a word in two.
+fn truncate_at_word(text: &str, max_chars: usize) -> &str {
+    let Some((cut, _)) = text.char_indices().nth(max_chars) else {
+        return text;
+    };
+    let head = &text[..cut];
+    match head.rfind(char::is_whitespace) {
+        // A text without spaces (Chinese, Japanese) is cut at the character limit.
+        Some(space) if space > cut / 2 => &head[..space],
+        _ => head,
+    }
+}
+
+/// Collapses whitespace and control characters into single spaces (fastText reads one line; a NUL would end the
+/// C string). In text whose letters are mostly of another script, Latin letters go too: they are names, code,
+/// share buttons or cookie notices, and fastText would otherwise weigh them as English.
+fn one_line(text: &str, drop_latin: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        let blank =
+            c.is_whitespace() || c.is_control() || (drop_latin && c.is_alphabetic() && c.script() == Script::Latin);
+        if blank {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preparer(prefix: usize) -> Preparer {
+        Preparer::new(prefix).unwrap()
+    }
+
+    #[test]
+    fn joins_title_and_body_on_one_line() {
+        let s = preparer(1000).sample(Some(" Wahlen in Berlin "), "Die Stimmen\n\nwerden\tgezählt.");
+        assert_eq!(s.text, "Wahlen in Berlin. Die Stimmen werden gezählt.");
+        assert_eq!(s.profile.code, "Latn");
+    }
+
+    #[test]
+    fn bounds_the_sample_without_cutting_words() {
+        let s = preparer(12).sample(None, "alpha beta gamma delta");
+        assert_eq!(s.text, "alpha beta");
+        let s = preparer(3).sample(None, "中华人民共和国");
+        assert_eq!(s.text, "中华人");
+    }
+
+    #[test]
+    fn drops_urls_and_addresses() {
+        let s = preparer(1000).sample(None, "Voir https://example.org/page?id=3 ou écrire à redaction@journal.fr");
+        assert_eq!(s.text, "Voir ou écrire à");
+    }
+
+    #[test]
+    fn drops_latin_runs_inside_arabic_text() {
+        let s =
+            preparer(1000).sample(Some("وزير الخارجية يزور القاهرة"), "Read more: قال الوزير إن الزيارة ناجحة Share");
+        assert_eq!(s.text, "وزير الخارجية يزور القاهرة. : قال الوزير إن الزيارة ناجحة");
+        assert_eq!(s.profile.code, "Arab");
+    }
+
+    #[test]
+    fn keeps_latin_text_whole() {
+        let s = preparer(1000).sample(None, "Le président a parlé de l'Ukraine");
+        assert_eq!(s.text, "Le président a parlé de l'Ukraine");
+    }
+}

@@ -1,0 +1,53 @@
+//! The `[language]` configuration section.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of the language detection stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageSettings {
+    /// Languages the feed is expected to carry (ISO 639-1 or 639-3). They sharpen short texts: when fastText is
+    /// unsure, lingua decides among them. Other languages are still reported (fastText knows 176). Each must be
+    /// one whose lingua model is compiled in (see `Cargo.toml`); an empty list uses fastText alone.
+    pub expected_languages: Vec<String>,
+    /// Path of fastText's `lid.176.ftz` (`make models` fetches it); relative paths start at the working directory.
+    pub model_path: PathBuf,
+    /// How many characters of title and body are read; news states its language in the first paragraph.
+    pub prefix_chars: usize,
+    /// fastText's top probability from which its answer stands without asking lingua.
+    pub fasttext_threshold: f32,
+    /// Confidence from which a result is marked `reliable`.
+    pub reliability_threshold: f32,
+    /// An unlisted language fastText prefers is kept (not handed to lingua) when its probability is at least this
+    /// many times the probability fastText gives all expected languages together.
+    pub unlisted_ratio: f32,
+    /// Confidence below which the answer is `und` (the best guess then leads the alternatives): texts in languages
+    /// neither model knows score low everywhere, and a confident-looking guess would mislabel them.
+    pub undetermined_below: f32,
+    /// How many characters lingua reads at most; it is only asked about short or ambiguous texts, and its cost
+    /// grows with length.
+    pub lingua_max_chars: usize,
+}
+
+impl Default for LanguageSettings {
+    fn default() -> Self {
+        Self {
+            expected_languages: DEFAULT_EXPECTED.iter().map(|c| (*c).to_owned()).collect(),
+            model_path: PathBuf::from(".cache/models/lid.176.ftz"),
+            prefix_chars: 1000,
+            fasttext_threshold: 0.9,
+            reliability_threshold: 0.5,
+            unlisted_ratio: 3.0,
+            lingua_max_chars: 400,
+            undetermined_below: 0.2,
+        }
+    }
+}
+
+/// The twenty languages the news feeds carry, all with a lingua model compiled in.
+pub const DEFAULT_EXPECTED: [&str; 20] = [
+    "ar", "de", "en", "es", "fa", "fr", "he", "hi", "id", "it", "ja", "ko", "nl", "pl", "pt", "ru", "tr", "uk", "ur",
+    "zh",
+];
