@@ -53,6 +53,16 @@ pub struct LabelRef {
     pub target: Target,
     /// [`flag`] bits.
     pub flags: u16,
+    /// Language of the label ([`lang_code`]; 0 when untagged).
+    pub lang: u16,
+}
+
+/// A two-letter language code packed into a `u16` (0 for anything else), to compare without allocating.
+pub fn lang_code(lang: &str) -> u16 {
+    match lang.as_bytes() {
+        [a, b] => u16::from_be_bytes([a.to_ascii_lowercase(), b.to_ascii_lowercase()]),
+        _ => 0,
+    }
 }
 
 /// An entity as the linker needs it.
@@ -147,12 +157,14 @@ impl Builder {
     /// Adds one written label in every form the matcher should find it in.
     fn label(&mut self, target: Target, lang: &str, text: &str, base: u16) {
         let text = text.trim();
+        let code = lang_code(lang);
         let k = key(text, Level::Key);
         let script = script_of(text);
         let len = k.chars().count();
-        // Short Arabic-script names from other languages' spellings (Urdu, Persian, untagged geonames names)
-        // collide with Arabic function words (`بين`); only Arabic labels and lexicon words may be that short.
-        if len < 2 || (script == Script::Arabic && len <= 3 && !matches!(lang, "ar" | "lexicon")) {
+        // Short Arabic-script names in other languages' spellings (Persian, Urdu) collide with Arabic words;
+        // untagged geonames names that short were kept only for very large cities.
+        let lexicon = !matches!(target, Target::Entity(_));
+        if len < 2 || (script == Script::Arabic && len <= 3 && !lexicon && !matches!(lang, "ar" | "und")) {
             return;
         }
         let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
@@ -163,7 +175,6 @@ impl Builder {
             Script::Cyrillic => flags |= flag::CYR_INFLECT,
             Script::Other => {}
         }
-        let lexicon = !matches!(target, Target::Entity(_));
         if !lexicon && script != Script::Han && letters.first().is_some_and(|c| c.is_uppercase()) {
             flags |= flag::CASED;
             if letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase()) {
@@ -173,11 +184,13 @@ impl Builder {
         if script == Script::Arabic {
             let folded = key(text, Level::Fold);
             if let Some(rest) = folded.strip_prefix("ال").filter(|r| r.chars().count() >= 3) {
-                self.add(0, key(rest, Level::Key), LabelRef { target, flags: flags | flag::AL_STRIPPED });
+                self.add(0, key(rest, Level::Key), LabelRef { target, flags: flags | flag::AL_STRIPPED, lang: code });
             }
+            // Without vowels, short keys and the article collide with ordinary words (`المادة` ~ `المدية`).
             let loose = key(text, Level::Loose);
-            if loose.chars().count() >= 5 && k.chars().count() >= 6 {
-                self.add(1, loose, LabelRef { target, flags });
+            let core = loose.strip_prefix("ال").unwrap_or(&loose);
+            if core.chars().count() >= 5 && k.chars().count() >= 6 {
+                self.add(1, loose, LabelRef { target, flags, lang: code });
             }
         }
         if script == Script::Cyrillic {
@@ -186,10 +199,14 @@ impl Builder {
                 s.pop().filter(|c| "аяоеьйыи".contains(*c)).map(|_| s).unwrap_or_default()
             };
             if stem.chars().count() >= 4 {
-                self.add(0, stem, LabelRef { target, flags: (flags & !flag::CYR_INFLECT) | flag::CYR_STEM });
+                self.add(
+                    0,
+                    stem,
+                    LabelRef { target, flags: (flags & !flag::CYR_INFLECT) | flag::CYR_STEM, lang: code },
+                );
             }
         }
-        self.add(0, k, LabelRef { target, flags });
+        self.add(0, k, LabelRef { target, flags, lang: code });
     }
 }
 
@@ -202,11 +219,11 @@ impl Index {
         let lexicon_keys = titles.iter().chain(demonyms).map(|r| key(&r.phrase, Level::Key)).collect();
         for row in titles {
             let target = Target::Title(intern(&mut roles, &row.value));
-            b.label(target, "lexicon", &row.phrase, flag::FULL);
+            b.label(target, &row.lang, &row.phrase, flag::FULL);
         }
         for row in demonyms {
             let target = Target::Demonym(intern(&mut countries, &row.value));
-            b.label(target, "lexicon", &row.phrase, flag::FULL);
+            b.label(target, &row.lang, &row.phrase, flag::FULL);
         }
         let mut entities = Vec::with_capacity(kb.len());
         for (i, e) in kb.iter().enumerate() {
@@ -219,14 +236,6 @@ impl Index {
                 b.label(target, lang, label, if short { flag::SHORT_PER } else { flag::FULL });
             }
             entities.push(entry(e, &mut roles));
-        }
-        // A lexicon word is never also an entity name (`Russian` is not a place).
-        for tier in &mut b.keys {
-            for refs in tier.values_mut() {
-                if refs.iter().any(|r| !matches!(r.target, Target::Entity(_))) {
-                    refs.retain(|r| !matches!(r.target, Target::Entity(_)));
-                }
-            }
         }
         let patterns = b.keys.iter().map(HashMap::len).sum();
         let [exact, loose] = b.keys;

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::index::{flag, Entry, Index, Target};
+use super::index::{flag, lang_code, Entry, Index, Target};
 use super::matcher::Candidate;
 use crate::contract::{EntityType, Field};
 
@@ -41,25 +41,19 @@ pub struct FieldMatches<'a> {
     pub candidates: Vec<Candidate>,
 }
 
-/// Links the candidates of all fields of one document (title first).
-pub fn link(index: &Index, fields: &[FieldMatches<'_>]) -> Vec<Linked> {
-    let anchors = Anchors::collect(index, fields);
+/// Links the candidates of all fields of one document (title first) written in `lang` (ISO 639-1).
+pub fn link(index: &Index, fields: &[FieldMatches<'_>], lang: &str) -> Vec<Linked> {
+    let lang = lang_code(lang);
+    let anchors = Anchors::collect(index, fields, lang);
     let mut full_seen: HashSet<u32> = HashSet::new();
     let mut out = Vec::new();
     for f in fields {
         for (i, c) in f.candidates.iter().enumerate() {
-            let entity_refs: Vec<(u32, u16)> = c
-                .refs
-                .iter()
-                .filter_map(|r| match r.target {
-                    Target::Entity(e) => Some((e, r.flags)),
-                    _ => None,
-                })
-                .collect();
+            let entity_refs = entity_refs(c, lang);
             if entity_refs.is_empty() {
                 continue;
             }
-            let cue = person_cue(index, f, i);
+            let cue = person_cue(index, f, i, lang);
             let Some((entity_type, entry)) =
                 choose(index, &anchors, &full_seen, &entity_refs, cue.as_ref(), c, f.chars)
             else {
@@ -77,18 +71,33 @@ pub fn link(index: &Index, fields: &[FieldMatches<'_>]) -> Vec<Linked> {
     out
 }
 
+/// Entity readings of a candidate. A span that is also a title or demonym (Arabic `روسية` "Russian" is
+/// Persian `روسیه` "Russia") reads as the lexicon word, unless the document's language has an entity label
+/// for it and no lexicon word.
+fn entity_refs(c: &Candidate, lang: u16) -> Vec<(u32, u16)> {
+    let lexical: Vec<u16> = c.refs.iter().filter(|r| !matches!(r.target, Target::Entity(_))).map(|r| r.lang).collect();
+    let entity_wins = lexical.is_empty() || (lang != 0 && !lexical.contains(&lang));
+    c.refs
+        .iter()
+        .filter_map(|r| match r.target {
+            Target::Entity(e) if entity_wins && (lexical.is_empty() || r.lang == lang) => Some((e, r.flags)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A title/demonym chain right before a mention: `الرئيس الروسي`, `Russian President`.
 struct PersonCue {
     roles: Vec<u32>,
     countries: Vec<String>,
 }
 
-fn person_cue(index: &Index, f: &FieldMatches<'_>, i: usize) -> Option<PersonCue> {
+fn person_cue(index: &Index, f: &FieldMatches<'_>, i: usize, lang: u16) -> Option<PersonCue> {
     let mut cue = PersonCue { roles: Vec::new(), countries: Vec::new() };
     let mut next_start = f.candidates[i].start;
     for prev in f.candidates[..i].iter().rev() {
         let gap = &f.chars[prev.end..next_start];
-        if gap.len() > 2 || !gap.iter().all(|c| c.is_whitespace()) {
+        if gap.len() > 2 || !gap.iter().all(|c| c.is_whitespace()) || !entity_refs(prev, lang).is_empty() {
             break;
         }
         let mut lexical = false;
@@ -123,21 +132,21 @@ struct Anchors {
 }
 
 impl Anchors {
-    fn collect(index: &Index, fields: &[FieldMatches<'_>]) -> Self {
+    fn collect(index: &Index, fields: &[FieldMatches<'_>], lang: u16) -> Self {
         let mut ids = HashSet::new();
         let mut counts = HashMap::new();
         let mut countries = HashSet::new();
         for c in fields.iter().flat_map(|f| &f.candidates) {
-            let mut entities = c.refs.iter().filter_map(|r| match r.target {
-                Target::Entity(e) if r.flags & flag::FULL != 0 => Some(e),
-                _ => None,
-            });
+            let refs = entity_refs(c, lang);
+            let mut entities = refs.iter().filter(|(_, fl)| fl & flag::FULL != 0).map(|&(e, _)| e);
             let Some(first) = entities.next() else {
-                if let Some(country) = c.refs.iter().find_map(|r| match r.target {
-                    Target::Demonym(k) => Some(index.countries[k as usize].clone()),
-                    _ => None,
-                }) {
-                    countries.insert(country);
+                if refs.is_empty() {
+                    if let Some(country) = c.refs.iter().find_map(|r| match r.target {
+                        Target::Demonym(k) => Some(index.countries[k as usize].clone()),
+                        _ => None,
+                    }) {
+                        countries.insert(country);
+                    }
                 }
                 continue;
             };
@@ -209,7 +218,7 @@ fn score(entry: &Entry, e: u32, anchors: &Anchors, full_seen: &HashSet<u32>, cue
         s += 0.6;
     }
     if entry.country.as_ref().is_some_and(|c| anchors.countries.contains(c)) {
-        s += 0.3;
+        s += 0.45;
     }
     if entry.is_country && anchors.countries.contains(&entry.id) {
         s += 0.2;

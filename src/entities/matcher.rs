@@ -19,11 +19,12 @@ pub struct Candidate {
     pub loose: bool,
 }
 
-/// Proclitic strings that may be glued before an Arabic-script name: conjunction, preposition, article.
-pub(super) const PROCLITICS: &[&str] = &[
-    "و", "ف", "ب", "ك", "ل", "ال", "وال", "فال", "بال", "كال", "لل", "وب", "فب", "وك", "فك", "ول", "فل", "وبال",
-    "فبال", "وكال", "فكال", "ولل", "فلل",
-];
+/// Proclitics that may be glued before an Arabic-script name: conjunctions and prepositions. The article is
+/// not among them: a name takes `ال` only when it is part of the name (`المالي` is "financial", not Mali).
+pub(super) const PROCLITICS: &[&str] = &["و", "ف", "ب", "ك", "ل", "وب", "فب", "وك", "فك", "ول", "فل"];
+
+/// Proclitic chains before a name whose own article was elided or absorbed (`للناتو`, `وبالناتو`).
+const ARTICLE_PROCLITICS: &[&str] = &["ال", "وال", "فال", "بال", "كال", "وبال", "فبال", "وكال", "لل", "ولل", "فلل"];
 
 /// Russian case endings accepted after a name's stem or full form (`Путина`, `России`, `Москве`).
 const RU_ENDINGS: &[&str] = &[
@@ -117,7 +118,7 @@ fn start_ok(chars: &[char], start: usize, flags: u16) -> bool {
     }
     let prefix: String = prefix.into_iter().collect();
     if stripped {
-        prefix.ends_with("لل") || prefix.ends_with("ال")
+        ARTICLE_PROCLITICS.contains(&prefix.as_str())
     } else {
         PROCLITICS.contains(&prefix.as_str())
     }
@@ -129,6 +130,10 @@ fn end_ok(chars: &[char], mut end: usize, flags: u16) -> Option<usize> {
         return Some(end);
     }
     while end < chars.len() && (is_mark(chars[end]) || chars[end] == '\u{640}') {
+        // Tanween marks an indefinite word: `أوكرانياً` is the adjective "Ukrainian", not the country.
+        if matches!(chars[end], '\u{64B}'..='\u{64D}') {
+            return None;
+        }
         end += 1;
     }
     let needs_ending = flags & flag::CYR_STEM != 0;

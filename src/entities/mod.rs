@@ -136,12 +136,12 @@ impl EntityTagger {
         &self,
         title: Option<&str>,
         text: &str,
-        _lang: &str,
+        lang: &str,
         title_spans: &[TaggerSpan],
         text_spans: &[TaggerSpan],
     ) -> Tagged {
-        // Language is not needed to match: labels of every language are searched, because news quotes names in
-        // other scripts and language detection on short titles is unreliable.
+        // Labels of every language are searched, because news quotes names in other scripts; the language only
+        // decides between a lexicon word and a name spelled alike in another language.
         let title_chars: Vec<char> = title.map(|t| t.chars().collect()).unwrap_or_default();
         let text_chars: Vec<char> = text.chars().collect();
         let mut fields = Vec::with_capacity(2);
@@ -152,12 +152,12 @@ impl EntityTagger {
         let candidates = matcher::find(&self.index, text, &text_chars);
         fields.push(FieldMatches { field: Field::Text, chars: &text_chars, candidates });
 
-        let linked = link::link(&self.index, &fields);
+        let linked = link::link(&self.index, &fields, lang);
         let mut merged = Vec::with_capacity(linked.len());
         for f in &fields {
             let kb: Vec<Linked> = linked.iter().filter(|l| l.field == f.field).cloned().collect();
             let spans = if f.field == Field::Title { title_spans } else { text_spans };
-            merged.extend(merge::merge(f.field, f.chars.len(), kb, spans, |s| self.link_exact(f.chars, s)));
+            merged.extend(merge::merge(f.field, f.chars.len(), kb, spans, |s| self.link_exact(f.chars, s, lang)));
         }
         partial::propagate(&self.index, &fields, &mut merged);
 
@@ -182,13 +182,13 @@ impl EntityTagger {
     }
 
     /// The KB entry a tagger span names exactly, when its type agrees and the name has one reading.
-    fn link_exact(&self, chars: &[char], span: &TaggerSpan) -> Option<u32> {
+    fn link_exact(&self, chars: &[char], span: &TaggerSpan, lang: &str) -> Option<u32> {
         let text: String = chars[span.start..span.end].iter().collect();
         let sub: Vec<char> = text.chars().collect();
         let candidates = matcher::find(&self.index, &text, &sub);
         let whole = candidates.into_iter().find(|c| c.start == 0 && c.end == sub.len())?;
         let field = [FieldMatches { field: Field::Text, chars: &sub, candidates: vec![whole] }];
-        let l = link::link(&self.index, &field).into_iter().next()?;
+        let l = link::link(&self.index, &field, lang).into_iter().next()?;
         (l.entity_type == span.entity_type || span.entity_type == EntityType::Misc).then_some(l.entry).flatten()
     }
 }

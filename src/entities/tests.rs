@@ -13,6 +13,11 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `../shared` beside the repository (as CI lays it out); `NEWS_ENRICHER_SHARED_DIR` overrides it for worktrees.
+fn shared() -> PathBuf {
+    std::env::var_os("NEWS_ENRICHER_SHARED_DIR").map_or_else(|| root().join("../shared"), PathBuf::from)
+}
+
 fn seed_input() -> KbInput {
     let seed = root().join("tests/data/kb-seed");
     let settings = EntitySettings {
@@ -140,7 +145,7 @@ fn linking_test_set_precision_and_recall() {
 
 #[test]
 fn shared_arabic_fixture_is_tagged_and_linked() {
-    let path = root().join("../shared/fixtures/article-ar-north-korea-russia.txt");
+    let path = shared().join("fixtures/article-ar-north-korea-russia.txt");
     let Ok(text) = std::fs::read_to_string(&path) else {
         eprintln!("skipping: {} not present", path.display());
         return;
@@ -241,5 +246,28 @@ fn debug_candidates() {
                 t => eprintln!("{s} {t:?}"),
             }
         }
+    }
+}
+
+#[test]
+#[ignore]
+fn debug_key() {
+    let text = std::env::var("DBG").unwrap_or_default();
+    let k = super::normalize::key(&text, super::normalize::Level::Key);
+    eprintln!("key {k:?} {:?}", k.chars().map(|c| format!("{:X}", c as u32)).collect::<Vec<_>>());
+    let a = &tagger().index.automata[0];
+    let pma = a.pma.as_ref().unwrap();
+    for m in pma.find_overlapping_iter(&k) {
+        eprintln!("{}..{} {:?}", m.start(), m.end(), a.refs[m.value() as usize]);
+    }
+}
+
+#[test]
+#[ignore]
+fn debug_fixture() {
+    let path = shared().join("fixtures/article-ar-north-korea-russia.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    for e in tagger().tag(None, &text, "ar").entities {
+        eprintln!("{}..{} {:?} {:?} {:?} {}", e.start, e.end, e.text, e.entity_type, e.kb_id, e.name);
     }
 }
