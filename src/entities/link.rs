@@ -29,6 +29,8 @@ pub struct Linked {
     pub entity_type: EntityType,
     /// Index of the linked entry, if any.
     pub entry: Option<u32>,
+    /// Whether other KB readings competed (a later partial person name may take the span over).
+    pub contested: bool,
 }
 
 /// One field's text as chars, with its candidates.
@@ -54,7 +56,7 @@ pub fn link(index: &Index, fields: &[FieldMatches<'_>], lang: &str) -> Vec<Linke
                 continue;
             }
             let cue = person_cue(index, f, i, lang);
-            let Some((entity_type, entry)) =
+            let Some((entity_type, entry, contested)) =
                 choose(index, &anchors, &full_seen, &entity_refs, cue.as_ref(), c, f.chars)
             else {
                 continue;
@@ -65,22 +67,22 @@ pub fn link(index: &Index, fields: &[FieldMatches<'_>], lang: &str) -> Vec<Linke
                     full_seen.insert(e);
                 }
             }
-            out.push(Linked { field: f.field, start: c.start, end: c.end, entity_type, entry });
+            out.push(Linked { field: f.field, start: c.start, end: c.end, entity_type, entry, contested });
         }
     }
     out
 }
 
 /// Entity readings of a candidate. A span that is also a title or demonym (Arabic `روسية` "Russian" is
-/// Persian `روسیه` "Russia") reads as the lexicon word, unless the document's language has an entity label
-/// for it and no lexicon word.
+/// Persian `روسیه` "Russia") reads as the lexicon word, unless it is an entity label in the document's own
+/// language (German `Polen` is Poland and Poles alike; as a name it is the country).
 fn entity_refs(c: &Candidate, lang: u16) -> Vec<(u32, u16)> {
     let lexical: Vec<u16> = c.refs.iter().filter(|r| !matches!(r.target, Target::Entity(_))).map(|r| r.lang).collect();
-    let entity_wins = lexical.is_empty() || (lang != 0 && !lexical.contains(&lang));
+    let named_in_lang = c.refs.iter().any(|r| matches!(r.target, Target::Entity(_)) && r.lang == lang && lang != 0);
     c.refs
         .iter()
         .filter_map(|r| match r.target {
-            Target::Entity(e) if entity_wins && (lexical.is_empty() || r.lang == lang) => Some((e, r.flags)),
+            Target::Entity(e) if lexical.is_empty() || (named_in_lang && r.lang == lang) => Some((e, r.flags)),
             _ => None,
         })
         .collect()
@@ -159,7 +161,11 @@ impl Anchors {
             if entry.is_country {
                 countries.insert(entry.id.clone());
             }
-            countries.extend(entry.country.clone());
+            // A named place puts its country in the document; an organisation's or person's country does not
+            // (a Bloomberg story is not about American towns).
+            if entry.entity_type == EntityType::Location {
+                countries.extend(entry.country.clone());
+            }
         }
         Self { ids, counts, countries }
     }
@@ -173,7 +179,7 @@ fn choose(
     cue: Option<&PersonCue>,
     c: &Candidate,
     chars: &[char],
-) -> Option<(EntityType, Option<u32>)> {
+) -> Option<(EntityType, Option<u32>, bool)> {
     // Per entity: whether any matching label is a full name.
     let mut by_entity: HashMap<u32, bool> = HashMap::new();
     for &(e, fl) in refs {
@@ -206,10 +212,11 @@ fn choose(
     let best_entry = &index.entities[best as usize];
     let unsure = scored.get(1).is_some_and(|&(s, _)| best_score - s < MARGIN);
     // The loose automaton ignores vowels: only a name with a single reading links through it.
+    let contested = by_entity.len() > 1;
     if unsure || (c.loose && scored.len() > 1) {
-        return Some((best_entry.entity_type, None));
+        return Some((best_entry.entity_type, None, contested));
     }
-    Some((best_entry.entity_type, Some(best)))
+    Some((best_entry.entity_type, Some(best), contested))
 }
 
 fn score(entry: &Entry, e: u32, anchors: &Anchors, full_seen: &HashSet<u32>, cue: Option<&PersonCue>) -> f32 {
@@ -246,7 +253,7 @@ fn weak_place_at_sentence_start(
     if entry.entity_type != EntityType::Location || entry.is_country || !single_word || anchored {
         return false;
     }
-    if entry.population >= 1_000_000 || !chars.get(start).is_some_and(|c| c.is_uppercase()) {
+    if entry.population >= 1_000_000 || entry.prior >= 0.8 || !chars.get(start).is_some_and(|c| c.is_uppercase()) {
         return false;
     }
     let before = chars[..start].iter().rev().find(|c| !c.is_whitespace() && !matches!(c, '"' | '«' | '“' | '\''));

@@ -38,7 +38,14 @@ pub fn merge(
         if out.iter().any(overlaps) {
             continue;
         }
-        out.push(Linked { field, start: s.start, end: s.end, entity_type: s.entity_type, entry: link(s) });
+        out.push(Linked {
+            field,
+            start: s.start,
+            end: s.end,
+            entity_type: s.entity_type,
+            entry: link(s),
+            contested: false,
+        });
     }
     if out.len() > kb_count {
         out.sort_by_key(|l| l.start);
@@ -52,7 +59,7 @@ mod tests {
     use super::*;
 
     fn kb(start: usize, end: usize, entry: u32) -> Linked {
-        Linked { field: Field::Text, start, end, entity_type: EntityType::Person, entry: Some(entry) }
+        Linked { field: Field::Text, start, end, entity_type: EntityType::Person, entry: Some(entry), contested: false }
     }
 
     fn span(start: usize, end: usize, entity_type: EntityType) -> TaggerSpan {

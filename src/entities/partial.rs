@@ -93,13 +93,15 @@ fn apply(linked: &mut [Linked], added: &mut Vec<Linked>, field: Field, start: us
     let mut any = false;
     for l in overlapping {
         any = true;
-        // Only an unlinked person mention of exactly this word is taken over; anything else was matched by
-        // a longer or more specific label and stays.
-        if l.start == start && l.end == end && l.entry.is_none() && l.entity_type == EntityType::Person {
+        // Only a mention of exactly this word that is an unlinked person, or whose KB reading competed with
+        // others (`Washington` after `George Washington`), is taken over; anything else stays.
+        let open = l.entry.is_none() && l.entity_type == EntityType::Person;
+        if l.start == start && l.end == end && (open || l.contested) {
             l.entry = Some(e);
+            l.entity_type = EntityType::Person;
         }
     }
     if !any {
-        added.push(Linked { field, start, end, entity_type: EntityType::Person, entry: Some(e) });
+        added.push(Linked { field, start, end, entity_type: EntityType::Person, entry: Some(e), contested: false });
     }
 }

