@@ -125,8 +125,13 @@ impl EntityTagger {
     }
 
     /// Tags the title and text of one article whose detected language is `lang`.
+    ///
+    /// Only KB names are found, so the result carries the `entities_kb_only` warning; a statistical tagger's
+    /// spans go through [`Self::tag_with_spans`].
     pub fn tag(&self, title: Option<&str>, text: &str, lang: &str) -> Tagged {
-        self.tag_with_spans(title, text, lang, &[], &[])
+        let mut tagged = self.tag_with_spans(title, text, lang, &[], &[]);
+        tagged.warnings.push("entities_kb_only".to_owned());
+        tagged
     }
 
     /// Tags like [`Self::tag`], merging a statistical tagger's spans for the title and the text (char offsets):

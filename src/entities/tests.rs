@@ -93,6 +93,7 @@ fn title_entities_come_first_and_name_is_canonical() {
     let fields: Vec<Field> = t.entities.iter().map(|e| e.field).collect();
     assert_eq!(fields, vec![Field::Title, Field::Title, Field::Text, Field::Text]);
     assert!(t.entities.iter().all(|e| e.name == "Vladimir Putin" || e.name == "Moscow"));
+    assert_eq!(t.warnings, vec!["entities_kb_only".to_owned()]);
 }
 
 #[test]
@@ -190,39 +191,12 @@ fn check_spans(t: &Tagged, title: Option<&str>, text: &str) {
 }
 
 fn text_strategy() -> impl Strategy<Value = String> {
-    let pieces = prop::sample::select(vec![
-        "بوتين",
-        "وروسيا",
-        "بيونغ يانغ",
-        "للناتو",
-        "الرئيس الروسي",
-        "فلاديمير بوتين",
-        "ـ",
-        "\u{64E}",
-        "كييف",
-        "Putin",
-        "Mark Rutte",
-        "Rutte",
-        "Москве",
-        "普京",
-        "莫斯科",
-        "NATO",
-        " ",
-        " ",
-        "\n\n",
-        ".",
-        "-",
-        "'",
-        "ما",
-        "كان",
-        "x",
-        "é",
-        "İ",
-        "ß",
-        "١٢",
-        "Ё",
-    ]);
-    prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    // Names, clitics, marks, case-changing letters and separators, glued in any order.
+    const PIECES: &str =
+        "بوتين|وروسيا|بيونغ يانغ|للناتو|الرئيس الروسي|فلاديمير بوتين|ـ|\u{64E}|\u{64B}|كييف|Putin|Mark Rutte|\
+        Rutte|Москве|普京|莫斯科|NATO| |\n\n|.|-|'|ما|كان|x|é|İ|ß|١٢|Ё|لل|و|Washington|George Washington";
+    let pieces: Vec<&'static str> = PIECES.split('|').collect();
+    prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|v| v.concat())
 }
 
 proptest! {
@@ -279,5 +253,23 @@ fn debug_fixture() {
     let text = std::fs::read_to_string(path).unwrap();
     for e in tagger().tag(None, &text, "ar").entities {
         eprintln!("{}..{} {:?} {:?} {:?} {}", e.start, e.end, e.text, e.entity_type, e.kb_id, e.name);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+    #[test]
+    fn merged_tagger_spans_keep_the_span_invariants(
+        text in text_strategy(),
+        raw in prop::collection::vec((0usize..200, 1usize..20, 0u8..4), 0..8),
+    ) {
+        let types = [EntityType::Person, EntityType::Organization, EntityType::Location, EntityType::Misc];
+        let len = text.chars().count();
+        let spans: Vec<TaggerSpan> = raw
+            .iter()
+            .map(|&(s, l, t)| TaggerSpan { start: s.min(len), end: (s + l).min(len + 1), entity_type: types[t as usize] })
+            .collect();
+        let t = tagger().tag_with_spans(None, &text, "ar", &[], &spans);
+        check_spans(&t, None, &text);
     }
 }
