@@ -82,8 +82,28 @@ pub struct Entry {
     pub is_country: bool,
     /// Population, 0 when unknown.
     pub population: u64,
-    /// Offices `(role index, of)` held now (`to` is null).
-    pub current_roles: Vec<(u32, Option<String>)>,
+    /// Offices held, with their role index into [`Index::roles`].
+    pub offices: Vec<Office>,
+}
+
+/// One office a person held.
+#[derive(Debug, Clone)]
+pub struct Office {
+    /// Index into [`Index::roles`].
+    pub role: u32,
+    /// Country or organisation (Q-id).
+    pub of: Option<String>,
+    /// ISO date taken, if known.
+    pub from: Option<String>,
+    /// ISO date left; `None` while in office.
+    pub to: Option<String>,
+}
+
+impl Office {
+    /// Whether the office was held on `date` (ISO `YYYY-MM-DD`; ISO dates compare as strings).
+    pub fn held_on(&self, date: &str) -> bool {
+        self.from.as_deref().is_some_and(|f| f <= date) && self.to.as_deref().is_none_or(|t| date <= t)
+    }
 }
 
 impl Entry {
@@ -261,8 +281,11 @@ fn entry(e: &KbEntity, roles: &mut Vec<String>) -> Entry {
     // well-known person; countries sit above cities of the same size because news names them more.
     let from_population = (population.max(1) as f32).log10() / 8.0 + if is_country { 0.25 } else { 0.0 };
     let default = if e.entity_type == EntityType::Location { from_population.min(1.0) } else { 0.5 };
-    let current_roles =
-        e.roles.iter().filter(|r| r.to.is_none()).map(|r| (intern(roles, &r.role), r.of.clone())).collect();
+    let offices = e
+        .roles
+        .iter()
+        .map(|r| Office { role: intern(roles, &r.role), of: r.of.clone(), from: r.from.clone(), to: r.to.clone() })
+        .collect();
     Entry {
         id: e.id.clone(),
         entity_type: e.entity_type,
@@ -271,7 +294,7 @@ fn entry(e: &KbEntity, roles: &mut Vec<String>) -> Entry {
         country: e.country.clone(),
         is_country,
         population,
-        current_roles,
+        offices,
     }
 }
 

@@ -76,7 +76,7 @@ pub fn link(index: &Index, fields: &[FieldMatches<'_>], lang: &str) -> Vec<Linke
 /// Entity readings of a candidate. A span that is also a title or demonym (Arabic `روسية` "Russian" is
 /// Persian `روسیه` "Russia") reads as the lexicon word, unless it is an entity label in the document's own
 /// language (German `Polen` is Poland and Poles alike; as a name it is the country).
-fn entity_refs(c: &Candidate, lang: u16) -> Vec<(u32, u16)> {
+pub(super) fn entity_refs(c: &Candidate, lang: u16) -> Vec<(u32, u16)> {
     let lexical: Vec<u16> = c.refs.iter().filter(|r| !matches!(r.target, Target::Entity(_))).map(|r| r.lang).collect();
     let named_in_lang = c.refs.iter().any(|r| matches!(r.target, Target::Entity(_)) && r.lang == lang && lang != 0);
     c.refs
@@ -231,9 +231,10 @@ fn score(entry: &Entry, e: u32, anchors: &Anchors, full_seen: &HashSet<u32>, cue
         s += 0.2;
     }
     if let Some(cue) = cue {
-        let holds = entry.current_roles.iter().any(|(role, of)| {
-            cue.roles.contains(role)
-                && (cue.countries.is_empty() || of.as_ref().is_some_and(|o| cue.countries.contains(o)))
+        let holds = entry.offices.iter().any(|o| {
+            o.to.is_none()
+                && cue.roles.contains(&o.role)
+                && (cue.countries.is_empty() || o.of.as_ref().is_some_and(|of| cue.countries.contains(of)))
         });
         if holds {
             s += 0.5;

@@ -13,6 +13,7 @@ mod matcher;
 pub mod merge;
 pub mod normalize;
 mod partial;
+mod roles;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -129,19 +130,26 @@ impl EntityTagger {
     /// Only KB names are found, so the result carries the `entities_kb_only` warning; a statistical tagger's
     /// spans go through [`Self::tag_with_spans`].
     pub fn tag(&self, title: Option<&str>, text: &str, lang: &str) -> Tagged {
-        let mut tagged = self.tag_with_spans(title, text, lang, &[], &[]);
+        self.tag_dated(title, text, lang, None)
+    }
+
+    /// Tags like [`Self::tag`]; with the article's publication date (RFC 3339 or ISO date), office titles
+    /// without a name (`الرئيس الروسي`) are linked to the person who held the office that day.
+    pub fn tag_dated(&self, title: Option<&str>, text: &str, lang: &str, published_at: Option<&str>) -> Tagged {
+        let mut tagged = self.tag_with_spans(title, text, lang, published_at, &[], &[]);
         tagged.warnings.push("entities_kb_only".to_owned());
         tagged
     }
 
-    /// Tags like [`Self::tag`], merging a statistical tagger's spans for the title and the text (char offsets):
-    /// KB mentions win where they overlap, the rest are added (linked when the KB knows the exact name), and
-    /// partial-name rules then run over both.
+    /// Tags like [`Self::tag_dated`], merging a statistical tagger's spans for the title and the text (char
+    /// offsets): KB mentions win where they overlap, the rest are added (linked when the KB knows the exact
+    /// name), and partial-name rules then run over both.
     pub fn tag_with_spans(
         &self,
         title: Option<&str>,
         text: &str,
         lang: &str,
+        published_at: Option<&str>,
         title_spans: &[TaggerSpan],
         text_spans: &[TaggerSpan],
     ) -> Tagged {
@@ -163,6 +171,9 @@ impl EntityTagger {
             let kb: Vec<Linked> = linked.iter().filter(|l| l.field == f.field).cloned().collect();
             let spans = if f.field == Field::Title { title_spans } else { text_spans };
             merged.extend(merge::merge(f.field, f.chars.len(), kb, spans, |s| self.link_exact(f.chars, s, lang)));
+        }
+        if let Some(date) = published_at.and_then(iso_date) {
+            roles::resolve(&self.index, &fields, index::lang_code(lang), date, &mut merged);
         }
         partial::propagate(&self.index, &fields, &mut merged);
 
@@ -196,6 +207,14 @@ impl EntityTagger {
         let l = link::link(&self.index, &field, lang).into_iter().next()?;
         (l.entity_type == span.entity_type || span.entity_type == EntityType::Misc).then_some(l.entry).flatten()
     }
+}
+
+/// The `YYYY-MM-DD` prefix of an RFC 3339 timestamp or ISO date.
+fn iso_date(s: &str) -> Option<&str> {
+    let date = s.get(..10)?;
+    let b = date.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)).then_some(date)
 }
 
 #[cfg(test)]
