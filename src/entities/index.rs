@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use super::kb::{KbEntity, LexiconRow};
-use super::normalize::{key, Level};
+use super::normalize::{is_letter, key, Level};
 use super::EntityError;
 use crate::contract::EntityType;
 
@@ -187,7 +187,7 @@ impl Builder {
         if len < 2 || (script == Script::Arabic && len <= 3 && !lexicon && !matches!(lang, "ar" | "und")) {
             return;
         }
-        let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+        let letters: Vec<char> = text.chars().filter(|c| is_letter(*c) && !c.is_ascii_digit()).collect();
         let mut flags = base;
         match script {
             Script::Arabic => flags |= flag::ARABIC,

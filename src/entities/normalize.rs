@@ -39,37 +39,15 @@ impl View {
     /// Builds the view of `original` at `level`.
     pub fn new(original: &str, level: Level) -> Self {
         let mut view = View::default();
-        let mut prev_word_char = false;
-        let mut buf = Vec::with_capacity(4);
-        for (i, c) in original.chars().enumerate() {
-            let i = i as u32;
-            let word_start = !prev_word_char;
-            prev_word_char = is_word_char(c);
-            buf.clear();
-            fold_char(c, &mut buf);
-            for &f in &buf {
-                let f = if level >= Level::Key {
-                    if is_name_separator(f) {
-                        continue;
-                    }
-                    key_class(f)
-                } else {
-                    f
-                };
-                if level == Level::Loose && !word_start && is_arabic_long_vowel(f) {
-                    continue;
+        fold_text(original, level, |c, origin, collapse| {
+            if collapse {
+                if let Some(last) = view.origins.last_mut() {
+                    last.1 = origin;
                 }
-                // Doubled Latin/Cyrillic letters vary across transliterations (Mohammed, Mohamed); in Arabic script
-                // a doubled letter is usually a clitic meeting a word (`ببيروت`) and collapsing it makes collisions.
-                if level >= Level::Key && f.is_alphabetic() && !is_arabic_script(f) && view.text.ends_with(f) {
-                    if let Some(last) = view.origins.last_mut() {
-                        last.1 = i;
-                        continue;
-                    }
-                }
-                view.push(f, i);
+            } else {
+                view.push(c, origin);
             }
-        }
+        });
         view.char_at_byte.resize(view.text.len() + 1, 0);
         view.char_at_byte[view.text.len()] = view.origins.len() as u32;
         view
@@ -91,14 +69,66 @@ impl View {
     }
 }
 
-/// The key of a label or word at `level`, without offsets.
+/// The key of a label or word at `level`, without offsets (no map is built: this runs for every KB label).
 pub fn key(text: &str, level: Level) -> String {
-    View::new(text, level).text
+    let mut out = String::with_capacity(text.len());
+    fold_text(text, level, |c, _, collapse| {
+        if !collapse {
+            out.push(c);
+        }
+    });
+    out
+}
+
+/// Folds `original` at `level`, calling `emit(char, original index, collapse)` per output char; `collapse` is
+/// true when the char repeats the previous output char and extends its run instead.
+fn fold_text(original: &str, level: Level, mut emit: impl FnMut(char, u32, bool)) {
+    let mut prev_word_char = false;
+    let mut last: Option<char> = None;
+    let mut buf = Vec::with_capacity(4);
+    for (i, c) in original.chars().enumerate() {
+        let i = i as u32;
+        let word_start = !prev_word_char;
+        prev_word_char = is_word_char(c);
+        buf.clear();
+        fold_char(c, &mut buf);
+        for &f in &buf {
+            let f = if level >= Level::Key {
+                if is_name_separator(f) {
+                    continue;
+                }
+                key_class(f)
+            } else {
+                f
+            };
+            if level == Level::Loose && !word_start && is_arabic_long_vowel(f) {
+                continue;
+            }
+            // Doubled Latin/Cyrillic letters vary across transliterations (Mohammed, Mohamed); in Arabic script
+            // a doubled letter is usually a clitic meeting a word (`ببيروت`) and collapsing it makes collisions.
+            let collapse =
+                level >= Level::Key && last == Some(f) && !is_arabic_script(f) && !f.is_ascii_digit() && is_letter(f);
+            emit(f, i, collapse);
+            last = Some(f);
+        }
+    }
 }
 
 /// A char that belongs to a word: letters, digits, combining marks and tatweel.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_mark(c) || c == '\u{640}'
+    is_letter(c) || is_mark(c) || c == '\u{640}' || (!c.is_ascii() && c.is_numeric())
+}
+
+/// `char::is_alphanumeric` with the scripts we see most answered by range: std's table lookup for non-ASCII
+/// chars dominated KB load and matching profiles.
+pub fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\0'..='\u{7F}' => false,
+        '\u{621}'..='\u{63A}' | '\u{641}'..='\u{64A}' | '\u{660}'..='\u{669}' | '\u{671}'..='\u{6D3}' => true,
+        '\u{6F0}'..='\u{6F9}' | '\u{410}'..='\u{44F}' | '\u{4E00}'..='\u{9FFF}' => true,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// Combining marks we drop: Arabic harakat and Quranic marks, Hebrew points, Latin combining diacritics.
