@@ -1,8 +1,8 @@
 //! Speed of the entity stage: KB load time and tagging time per 10 KB of article text.
 //!
-//! `cargo run --release --example entities_bench -- [--kb-dir DIR] [--extra FILE]... [--eval SET]... ARTICLE...`
+//! `cargo run --release --example entities_bench -- [--kb-dir DIR] [--extra FILE]... [--eval SET]... [--print] ARTICLE...`
 //! (defaults: `config/kb`, the shared Arabic fixture). `--eval` also prints link precision/recall on a
-//! JSON Lines linking set (`tests/data/linking.jsonl` format).
+//! JSON Lines linking set (`tests/data/linking.jsonl` format); `--print` lists each article's mentions.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -14,12 +14,14 @@ fn main() -> anyhow::Result<()> {
     let mut settings = EntitySettings::default();
     let mut articles = Vec::new();
     let mut evals = Vec::new();
+    let mut print = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--kb-dir" => settings.kb_dir = args.next().map(PathBuf::from).unwrap_or_default(),
             "--extra" => settings.extra_kb_files.extend(args.next().map(PathBuf::from)),
             "--eval" => evals.extend(args.next().map(PathBuf::from)),
+            "--print" => print = true,
             _ => articles.push(PathBuf::from(arg)),
         }
     }
@@ -49,6 +51,11 @@ fn main() -> anyhow::Result<()> {
     }
     for path in articles {
         let text = std::fs::read_to_string(&path)?;
+        if print {
+            for e in tagger.tag(None, &text, "ar").entities {
+                println!("  {}..{} {:?} {:?} {:?} {}", e.start, e.end, e.text, e.entity_type, e.kb_id, e.name);
+            }
+        }
         let runs = 200;
         let mut mentions = 0;
         let t = Instant::now();

