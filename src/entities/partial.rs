@@ -1,0 +1,107 @@
+//! Partial names: once a document names a person in full, a later lone part of that name (`بوتين` after
+//! `فلاديمير بوتين`, `Rutte` after `Mark Rutte`) is the same person, even when the KB lists no such alias.
+
+use std::collections::HashMap;
+
+use super::index::Index;
+use super::link::{FieldMatches, Linked};
+use super::matcher::PROCLITICS;
+use super::normalize::{fold_char, is_word_char, key, Level};
+use crate::contract::{EntityType, Field};
+
+/// Adds or links later partial-name mentions of people linked by a full name; keeps `linked` sorted.
+pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Linked>) {
+    // token key -> (entry, where the full name was first seen); `None` entry when two people share it.
+    let mut tokens: HashMap<String, (Option<u32>, (Field, usize))> = HashMap::new();
+    for l in linked.iter() {
+        let Some(e) = l.entry else { continue };
+        if l.entity_type != EntityType::Person {
+            continue;
+        }
+        let Some(f) = fields.iter().find(|f| f.field == l.field) else { continue };
+        let text: String = f.chars[l.start..l.end].iter().collect();
+        let parts: Vec<&str> = text.split(|c: char| c.is_whitespace() || matches!(c, '-' | '·' | '・')).collect();
+        if parts.iter().filter(|p| !p.is_empty()).count() < 2 {
+            continue;
+        }
+        for part in parts {
+            let k = key(part, Level::Key);
+            if k.chars().count() < 3 || index.lexicon_keys.contains(&k) {
+                continue;
+            }
+            let slot = tokens.entry(k).or_insert((Some(e), (l.field, l.start)));
+            if slot.0 != Some(e) {
+                slot.0 = None;
+            }
+        }
+    }
+    if tokens.is_empty() {
+        return;
+    }
+    let mut added = Vec::new();
+    for f in fields {
+        let mut i = 0;
+        while i < f.chars.len() {
+            if !is_word_char(f.chars[i]) {
+                i += 1;
+                continue;
+            }
+            let mut end = i;
+            while end < f.chars.len() && is_word_char(f.chars[end]) {
+                end += 1;
+            }
+            if let Some((start, e)) = lookup(&tokens, f, i, end) {
+                apply(linked, &mut added, f.field, start, end, e);
+            }
+            i = end;
+        }
+    }
+    linked.extend(added);
+    linked.sort_by_key(|l| (l.field, l.start));
+}
+
+/// The registered person a word (optionally after an Arabic proclitic) names, if its full name came first.
+fn lookup(
+    tokens: &HashMap<String, (Option<u32>, (Field, usize))>,
+    f: &FieldMatches<'_>,
+    start: usize,
+    end: usize,
+) -> Option<(usize, u32)> {
+    let word = &f.chars[start..end];
+    for cut in 0..word.len().min(5) {
+        if cut > 0 {
+            let mut prefix = Vec::new();
+            for &c in &word[..cut] {
+                fold_char(c, &mut prefix);
+            }
+            if !PROCLITICS.contains(&prefix.iter().collect::<String>().as_str()) {
+                continue;
+            }
+        }
+        let rest: String = word[cut..].iter().collect();
+        if let Some(&(Some(e), first)) = tokens.get(&key(&rest, Level::Key)) {
+            if (f.field, start + cut) > first {
+                return Some((start + cut, e));
+            }
+        }
+    }
+    None
+}
+
+fn apply(linked: &mut [Linked], added: &mut Vec<Linked>, field: Field, start: usize, end: usize, e: u32) {
+    let overlapping = linked.iter_mut().filter(|l| l.field == field && l.start < end && start < l.end);
+    let mut any = false;
+    for l in overlapping {
+        any = true;
+        // Only a mention of exactly this word that is an unlinked person, or whose KB reading competed with
+        // others (`Washington` after `George Washington`), is taken over; anything else stays.
+        let open = l.entry.is_none() && l.entity_type == EntityType::Person;
+        if l.start == start && l.end == end && (open || l.contested) {
+            l.entry = Some(e);
+            l.entity_type = EntityType::Person;
+        }
+    }
+    if !any {
+        added.push(Linked { field, start, end, entity_type: EntityType::Person, entry: Some(e), contested: false });
+    }
+}
