@@ -6,6 +6,7 @@ pub mod cleanup;
 pub mod contract;
 pub mod entities;
 pub mod language;
+pub mod ner;
 pub mod pipeline;
 
 /// The crate version, as written into every record's `pipeline.version`.
