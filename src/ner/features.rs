@@ -191,7 +191,7 @@ impl Extractor {
         let len_class = nchars.min(6) as u64;
         a.flags = u64::from(first_upper) | u64::from(all_upper) << 1 | u64::from(has_digit) << 2 | len_class << 3;
         a.trigger = triggers::table().get(&word).map_or(0, |t| *t as u8);
-        a.cluster = clusters.get(&word).copied();
+        a.cluster = clusters.get(&a.stem).copied();
         a
     }
 }

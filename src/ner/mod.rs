@@ -11,6 +11,9 @@ pub mod factru;
 mod features;
 mod hash;
 pub mod model;
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod model_tests;
 mod normalize;
 pub mod tag;
 pub mod tokenize;
@@ -152,4 +155,15 @@ pub fn word_hash(token: &str) -> u64 {
     let mut norm = String::new();
     normalize::normalize(token, &mut norm);
     hash::hash_str(&norm)
+}
+
+/// The hash word clusters are keyed by: the clitic-stripped stem for Arabic, the normalised word otherwise.
+pub fn cluster_key(token: &str) -> u64 {
+    let mut norm = String::new();
+    normalize::normalize(token, &mut norm);
+    if norm.chars().next().is_some_and(normalize::is_arabic_letter) {
+        hash::hash_str(normalize::strip_clitics(&norm).stem)
+    } else {
+        hash::hash_str(&norm)
+    }
 }
