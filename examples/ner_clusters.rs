@@ -7,8 +7,8 @@
 //! counts of their left and right neighbours, then split recursively by spherical 2-means (deterministic
 //! seeding), each split adding one bit to the path.
 
-use news_enricher::ner::cluster_key;
 use news_enricher::ner::corpus::{self, LANGUAGES};
+use news_enricher::ner::lexicons::token_key;
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -27,8 +27,9 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&out)?;
     for lang in LANGUAGES {
         let Some(splits) = corpus::splits(&ner_dir, lang) else { continue };
+        let mut buf = String::new();
         let sentences: Vec<Vec<u64>> =
-            splits?.train.iter().map(|s| s.tokens.iter().map(|t| cluster_key(t)).collect()).collect();
+            splits?.train.iter().map(|s| s.tokens.iter().map(|t| token_key(t, &mut buf)).collect()).collect();
         let paths = cluster(&sentences);
         let mut w = BufWriter::new(std::fs::File::create(out.join(format!("{lang}.clusters")))?);
         for (word, (path, len)) in &paths {

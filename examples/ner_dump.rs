@@ -1,21 +1,23 @@
 //! Writes the CRF training and dev attribute files of every language (the input of tools/train-ner/train.py).
 //!
-//! Usage: `ner_dump <shared/data/ner> <out dir> [clusters dir]`. Per language it writes `<lang>.train`,
+//! Usage: `ner_dump <shared/data/ner> <out dir> [lexicon dir]` (lexicon dir: `<lang>.clusters`, `<lang>.names`). Per language it writes `<lang>.train`,
 //! `<lang>.dev` (token lines `LABEL<TAB>attr attr …`, blank line between sentences; attributes are hex hashes)
-//! and `<lang>.entity-words` (hashes of normalised word forms seen inside entities).
+//! `<lang>.entity-words` (hashes of normalised word forms seen inside entities) and `<lang>.gazetteer`.
 
+use news_enricher::contract::EntityType;
 use news_enricher::ner::corpus::{self, Sentence, LANGUAGES};
-use news_enricher::ner::{Clusters, Scratch};
-use std::collections::BTreeSet;
+use news_enricher::ner::tag::parse_type;
+use news_enricher::ner::{Clusters, Lexicons, Scratch};
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-fn write_set(path: &Path, sentences: &[Sentence], clusters: &Clusters) -> anyhow::Result<()> {
+fn write_set(path: &Path, sentences: &[Sentence], lex: &Lexicons) -> anyhow::Result<()> {
     let mut w = BufWriter::new(std::fs::File::create(path)?);
     let mut scratch = Scratch::default();
     for s in sentences {
         let tokens: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-        for (attrs, tag) in scratch.attributes(&tokens, clusters).zip(&s.tags) {
+        for (attrs, tag) in scratch.attributes(&tokens, lex).zip(&s.tags) {
             write!(w, "{tag}\t")?;
             for (k, a) in attrs.iter().enumerate() {
                 write!(w, "{}{a:016x}", if k == 0 { "" } else { " " })?;
@@ -41,27 +43,46 @@ fn read_clusters(path: &Path) -> anyhow::Result<Clusters> {
     Ok(c)
 }
 
+/// Names lines `CLASS<TAB>name` (tools/train-ner/gazetteer.py); a missing file is an empty list.
+fn read_names(path: &Path) -> anyhow::Result<Vec<(String, EntityType)>> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Ok(Vec::new()) };
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter_map(|(t, name)| parse_type(t).map(|t| (name.to_string(), t)))
+        .collect())
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let ner_dir = PathBuf::from(args.get(1).map_or("../shared/data/ner", String::as_str));
     let out = PathBuf::from(args.get(2).map_or(".cache/ner", String::as_str));
-    let cluster_dir = args.get(3).map(PathBuf::from);
+    let lex_dir = args.get(3).map(PathBuf::from);
     std::fs::create_dir_all(&out)?;
     for lang in LANGUAGES {
         let Some(splits) = corpus::splits(&ner_dir, lang) else { continue };
         let splits = splits?;
-        let clusters = match &cluster_dir {
-            Some(d) => read_clusters(&d.join(format!("{lang}.clusters")))?,
-            None => Clusters::default(),
-        };
-        write_set(&out.join(format!("{lang}.train")), &splits.train, &clusters)?;
+        let mut lex = Lexicons::default();
+        if let Some(d) = &lex_dir {
+            lex.clusters = read_clusters(&d.join(format!("{lang}.clusters")))?;
+            for (name, t) in read_names(&d.join(format!("{lang}.names")))? {
+                lex.gazetteer.insert(&name, t);
+            }
+        }
+        // The hashed gazetteer goes into the model file (train.py), so tagging sees the same matches.
+        let mut w = BufWriter::new(std::fs::File::create(out.join(format!("{lang}.gazetteer")))?);
+        for (key, bits) in lex.gazetteer.entries() {
+            writeln!(w, "{key:016x}\t{bits}")?;
+        }
+        w.flush()?;
+        write_set(&out.join(format!("{lang}.train")), &splits.train, &lex)?;
         // Only the first dev set is used for model selection; all are scored by `eval ner`.
         let dev: Vec<Sentence> = splits.dev.iter().flat_map(|d| d.sentences.clone()).collect();
-        write_set(&out.join(format!("{lang}.dev")), &dev, &clusters)?;
+        write_set(&out.join(format!("{lang}.dev")), &dev, &lex)?;
         let words = entity_words(&splits.train);
         let mut w = BufWriter::new(std::fs::File::create(out.join(format!("{lang}.entity-words")))?);
-        for h in words {
-            writeln!(w, "{h:016x}")?;
+        for (h, n) in words {
+            writeln!(w, "{h:016x}\t{n}")?;
         }
         w.flush()?;
         eprintln!("{lang}: {} train sentences, {} dev sentences", splits.train.len(), dev.len());
@@ -69,11 +90,13 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn entity_words(sentences: &[Sentence]) -> BTreeSet<u64> {
-    sentences
-        .iter()
-        .flat_map(|s| s.tokens.iter().zip(&s.tags))
-        .filter(|(_, t)| t.entity_type().is_some())
-        .map(|(w, _)| news_enricher::ner::word_hash(w))
-        .collect()
+/// Normalised word forms seen inside entities, with their counts.
+fn entity_words(sentences: &[Sentence]) -> BTreeMap<u64, u32> {
+    let mut counts = BTreeMap::new();
+    for (w, t) in sentences.iter().flat_map(|s| s.tokens.iter().zip(&s.tags)) {
+        if t.entity_type().is_some() {
+            *counts.entry(news_enricher::ner::word_hash(w)).or_default() += 1;
+        }
+    }
+    counts
 }

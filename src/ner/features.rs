@@ -1,19 +1,17 @@
 //! Feature extraction: per-token atoms hashed once, then combined into the hashed CRF attributes of each
-//! position (word, clitic-stripped stem, affixes, shape, trigger words, word clusters, ±2 context window).
+//! position (word, clitic-stripped stem, affixes, shape, trigger words, word clusters, gazetteer matches,
+//! ±2 context window).
 //!
 //! The training dump and the runtime tagger both call [`Extractor::extract`], so the attributes a model was
 //! trained on are exactly the ones it sees when tagging.
 
 use super::hash::{hash_str, mix};
+use super::lexicons::{token_key, Lexicons};
 use super::normalize::{is_arabic_letter, normalize, shape, strip_clitics};
 use super::triggers;
-use rustc_hash::FxHashMap;
 
 /// Bumped whenever the attributes change; model files record the version they were trained with.
 pub const FEATURE_SET: u32 = 1;
-
-/// Word clusters: word hash → (bit path, path length), e.g. Brown clusters over unlabelled text.
-pub type Clusters = FxHashMap<u64, (u64, u8)>;
 
 /// Feature templates; each attribute is `mix(template, value)`.
 #[derive(Clone, Copy)]
@@ -31,6 +29,7 @@ enum T {
     Clitic = 10,
     Cluster = 11,
     ShapeBigram = 12,
+    Gazetteer = 13,
 }
 
 fn tpl(t: T, offset: i64) -> u64 {
@@ -56,6 +55,8 @@ struct Atoms {
 #[derive(Debug, Default)]
 pub struct Extractor {
     atoms: Vec<Atoms>,
+    keys: Vec<u64>,
+    gaz: Vec<u8>,
     norm: String,
     shape: String,
 }
@@ -65,14 +66,16 @@ const BOUNDARY: [u64; 2] = [0x5f5f_424f_535f_5f00, 0x5f5f_454f_535f_5f00];
 impl Extractor {
     /// Computes the attributes of every token of one sentence into `out` (flattened) with `offsets[i]..offsets[i+1]`
     /// delimiting token `i`'s attributes.
-    pub fn extract(&mut self, tokens: &[&str], clusters: &Clusters, out: &mut Vec<u64>, offsets: &mut Vec<u32>) {
+    pub fn extract(&mut self, tokens: &[&str], lex: &Lexicons, out: &mut Vec<u64>, offsets: &mut Vec<u32>) {
         out.clear();
         offsets.clear();
         self.atoms.clear();
+        self.keys.clear();
         for tok in tokens {
-            let a = self.atoms_of(tok, clusters);
+            let a = self.atoms_of(tok, lex);
             self.atoms.push(a);
         }
+        lex.gazetteer.annotate(&self.keys, &mut self.gaz);
         let n = self.atoms.len();
         let word_at = |i: i64| -> u64 {
             if i < 0 {
@@ -129,6 +132,12 @@ impl Extractor {
                 if j < 0 || j as usize >= n {
                     continue;
                 }
+                let g = self.gaz[j as usize];
+                if g != 0 {
+                    // The neighbours see the class only; the token itself also sees whether it begins the name.
+                    let g = if d == 0 { g } else { g & 0x7f };
+                    out.push(mix(tpl(T::Gazetteer, d), u64::from(g)));
+                }
                 if let Some((path, len)) = self.atoms[j as usize].cluster {
                     // Path prefixes of several lengths: coarse clusters generalise, fine ones discriminate.
                     for p in [4u8, 8, 12, 20] {
@@ -145,7 +154,9 @@ impl Extractor {
         offsets.push(out.len() as u32);
     }
 
-    fn atoms_of(&mut self, tok: &str, clusters: &Clusters) -> Atoms {
+    fn atoms_of(&mut self, tok: &str, lex: &Lexicons) -> Atoms {
+        let key = token_key(tok, &mut self.norm);
+        self.keys.push(key);
         normalize(tok, &mut self.norm);
         let norm = self.norm.as_str();
         let word = hash_str(norm);
@@ -191,7 +202,7 @@ impl Extractor {
         let len_class = nchars.min(6) as u64;
         a.flags = u64::from(first_upper) | u64::from(all_upper) << 1 | u64::from(has_digit) << 2 | len_class << 3;
         a.trigger = triggers::table().get(&word).map_or(0, |t| *t as u8);
-        a.cluster = clusters.get(&a.stem).copied();
+        a.cluster = lex.clusters.get(&key).copied();
         a
     }
 }

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod factru;
 mod features;
 mod hash;
+pub mod lexicons;
 pub mod model;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -19,7 +20,8 @@ pub mod tag;
 pub mod tokenize;
 mod triggers;
 
-pub use features::{Clusters, FEATURE_SET};
+pub use features::FEATURE_SET;
+pub use lexicons::{Clusters, Gazetteer, Lexicons};
 pub use model::{CrfModel, ModelError, Scratch};
 pub use tag::Tag;
 
@@ -117,6 +119,17 @@ impl NerModels {
         self.versions().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
     }
 
+    /// Extends the gazetteer of `lang`'s model with names (from the knowledge base); false without a model.
+    pub fn add_names<'a>(&mut self, lang: &str, names: impl IntoIterator<Item = (&'a str, EntityType)>) -> bool {
+        match self.models.get_mut(lang) {
+            Some(m) => {
+                m.add_names(names);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// IOB2 tags for one sentence's tokens; `None` when `lang` has no model.
     pub fn tag_tokens(&self, lang: &str, tokens: &[&str]) -> Option<Vec<Tag>> {
         let model = self.models.get(lang)?;
@@ -127,7 +140,7 @@ impl NerModels {
     pub fn tag_text(&self, lang: &str, text: &str) -> Option<Vec<NerSpan>> {
         let model = self.models.get(lang)?;
         let tokens = tokenize::tokenize(text);
-        let known = |w: &str| model.is_entity_word(hash::hash_str(w));
+        let known = |w: &str| model.entity_word_count(hash::hash_str(w)) + u32::from(model.is_gazetteer_word(w));
         let mut spans = Vec::new();
         SCRATCH.with(|s| {
             let mut scratch = s.borrow_mut();
@@ -155,15 +168,4 @@ pub fn word_hash(token: &str) -> u64 {
     let mut norm = String::new();
     normalize::normalize(token, &mut norm);
     hash::hash_str(&norm)
-}
-
-/// The hash word clusters are keyed by: the clitic-stripped stem for Arabic, the normalised word otherwise.
-pub fn cluster_key(token: &str) -> u64 {
-    let mut norm = String::new();
-    normalize::normalize(token, &mut norm);
-    if norm.chars().next().is_some_and(normalize::is_arabic_letter) {
-        hash::hash_str(normalize::strip_clitics(&norm).stem)
-    } else {
-        hash::hash_str(&norm)
-    }
 }

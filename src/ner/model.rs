@@ -4,9 +4,10 @@
 //! decoder is hand-written because it is a few dozen lines and keying weights by our own 64-bit attribute hashes
 //! (instead of the feature strings the `crfs` crate looks up) is what makes stream speed reachable.
 
-use super::features::{Clusters, Extractor, FEATURE_SET};
+use super::features::{Extractor, FEATURE_SET};
+use super::lexicons::Lexicons;
 use super::tag::Tag;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
 const MAGIC: &[u8; 8] = b"NERCRF1\0";
@@ -37,9 +38,9 @@ pub struct CrfModel {
     /// Attribute hash → row in `weights` (`n` weights per row, one per label).
     index: FxHashMap<u64, u32>,
     weights: Vec<f32>,
-    clusters: Clusters,
-    /// Normalised word forms seen inside entities in training (hashes); guides Arabic clitic trimming.
-    entity_words: FxHashSet<u64>,
+    lexicons: Lexicons,
+    /// Normalised word forms seen inside entities in training (hash → count); guides Arabic clitic trimming.
+    entity_words: FxHashMap<u64, u32>,
     version: String,
 }
 
@@ -96,14 +97,17 @@ impl CrfModel {
             labels.push(Tag::parse(&s).ok_or(ModelError::Label(s))?);
         }
         let trans = (0..n * n).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?;
-        let n_clusters = r.u32()? as usize;
-        let mut clusters = Clusters::default();
-        for _ in 0..n_clusters {
+        let mut lexicons = Lexicons::default();
+        for _ in 0..r.u32()? {
             let (w, path, len) = (r.u64()?, r.u64()?, r.u8()?);
-            clusters.insert(w, (path, len));
+            lexicons.clusters.insert(w, (path, len));
         }
         let n_words = r.u32()? as usize;
-        let entity_words = (0..n_words).map(|_| r.u64()).collect::<Result<FxHashSet<_>, _>>()?;
+        let mut entity_words = FxHashMap::default();
+        for _ in 0..n_words {
+            let (h, count) = (r.u64()?, r.u32()?);
+            entity_words.insert(h, count);
+        }
         let n_attrs = r.u32()? as usize;
         let mut index = FxHashMap::with_capacity_and_hasher(n_attrs, Default::default());
         let mut weights = vec![0f32; n_attrs * n];
@@ -119,9 +123,16 @@ impl CrfModel {
                 weights[row * n + label] = w;
             }
         }
+        // The gazetteer section is last and optional: models trained without one end here.
+        if !r.0.is_empty() {
+            for _ in 0..r.u32()? {
+                let (key, bits) = (r.u64()?, r.u8()?);
+                lexicons.gazetteer.insert_key(key, bits);
+            }
+        }
         let digest = hex::encode(Sha256::digest(bytes));
         let version = format!("crf-{date}-{}", &digest[..10]);
-        Ok(CrfModel { labels, trans, index, weights, clusters, entity_words, version })
+        Ok(CrfModel { labels, trans, index, weights, lexicons, entity_words, version })
     }
 
     /// `crf-<training date>-<file digest>`.
@@ -134,9 +145,22 @@ impl CrfModel {
         self.index.len()
     }
 
-    /// Whether a normalised word form occurred inside an entity in training.
-    pub fn is_entity_word(&self, hash: u64) -> bool {
-        self.entity_words.contains(&hash)
+    /// Adds names to the gazetteer the features consult (e.g. the knowledge base's labels and aliases). The
+    /// model learned weights for the classes its training gazetteer had; names of other classes are inert.
+    pub fn add_names<'a>(&mut self, names: impl IntoIterator<Item = (&'a str, crate::contract::EntityType)>) {
+        for (name, t) in names {
+            self.lexicons.gazetteer.insert(name, t);
+        }
+    }
+
+    /// How often a normalised word form occurred inside an entity in training.
+    pub fn entity_word_count(&self, hash: u64) -> u32 {
+        self.entity_words.get(&hash).copied().unwrap_or(0)
+    }
+
+    /// Whether a single token is a gazetteer name on its own.
+    pub fn is_gazetteer_word(&self, token: &str) -> bool {
+        self.lexicons.gazetteer.contains_token(token)
     }
 
     /// Tags one sentence; `scratch` holds buffers reused across calls.
@@ -146,7 +170,7 @@ impl CrfModel {
         if len == 0 {
             return Vec::new();
         }
-        scratch.ex.extract(tokens, &self.clusters, &mut scratch.attrs, &mut scratch.offsets);
+        scratch.ex.extract(tokens, &self.lexicons, &mut scratch.attrs, &mut scratch.offsets);
         // Emission scores, token by token.
         scratch.emit.clear();
         scratch.emit.resize(len * n, 0.0);
@@ -212,8 +236,8 @@ pub struct Scratch {
 
 impl Scratch {
     /// Attributes of each token of a sentence, as the training dump writes them.
-    pub fn attributes<'s>(&'s mut self, tokens: &[&str], clusters: &Clusters) -> impl Iterator<Item = &'s [u64]> {
-        self.ex.extract(tokens, clusters, &mut self.attrs, &mut self.offsets);
+    pub fn attributes<'s>(&'s mut self, tokens: &[&str], lex: &Lexicons) -> impl Iterator<Item = &'s [u64]> {
+        self.ex.extract(tokens, lex, &mut self.attrs, &mut self.offsets);
         let attrs = &self.attrs;
         self.offsets.windows(2).map(move |w| &attrs[w[0] as usize..w[1] as usize])
     }

@@ -107,19 +107,19 @@ pub fn sentences(text: &str, tokens: &[Token<'_>]) -> Vec<std::ops::Range<usize>
 }
 
 /// Number of leading chars of an Arabic token to leave out of a name it starts: a conjunction (`و`, `ف`)
-/// and/or preposition (`ب`, `ك`, `ل`) glued to the name. They are stripped only when what remains is a word form
-/// seen inside names in training (`known`) or starts with the article `ال` (`وبالقاهرة` → `القاهرة`), since many
-/// names themselves start with these letters (`بغداد`, `فرنسا`, `لبنان`). `لل` (`ل` + `ال` with the alef
-/// elided) is left whole: no substring of it spells the name.
-pub fn proclitic_chars(token: &str, known: &dyn Fn(&str) -> bool) -> usize {
+/// and/or preposition (`ب`, `ك`, `ل`) glued to the name. `known` scores a normalised form as a name (how often
+/// it was seen inside names in training, gazetteer names counting once). The letters are stripped when what
+/// remains is known at least as well as the whole token (`وروسيا` → `روسيا`, but `واشنطن` stays), or starts
+/// with the article `ال` while the whole token is unknown (`وبالقاهرة` → `القاهرة`, but `بالي` stays). Names that
+/// merely start with these letters (`بغداد`, `فرنسا`) keep them, since their remainder is no name. `لل` (`ل` +
+/// `ال` with the alef elided) is left whole: no substring of it spells the name.
+pub fn proclitic_chars(token: &str, known: &dyn Fn(&str) -> u32) -> usize {
     if !token.chars().next().is_some_and(is_arabic_letter) {
         return 0;
     }
     let mut norm = String::new();
     normalize(token, &mut norm);
-    if known(&norm) {
-        return 0;
-    }
+    let whole_known = known(&norm);
     // Candidate strips of 1 and 2 letters, shorter first.
     let letters: Vec<char> = norm.chars().collect();
     let mut best = 0;
@@ -138,7 +138,8 @@ pub fn proclitic_chars(token: &str, known: &dyn Fn(&str) -> bool) -> usize {
         if rest.starts_with("لل") {
             continue;
         }
-        if rest.starts_with("ال") || known(&rest) {
+        let rest_known = known(&rest);
+        if (rest_known > 0 && rest_known >= whole_known) || (rest.starts_with("ال") && whole_known == 0) {
             best = k;
             break;
         }
@@ -203,14 +204,36 @@ mod tests {
 
     #[test]
     fn arabic_proclitics_trimmed_only_when_the_rest_is_a_name() {
-        let known = |w: &str| w == "روسيا" || w == "بغداد";
+        let known = |w: &str| match w {
+            "روسيا" | "واشنطن" => 5,
+            "بغداد" | "وروسيا" | "بالي" | "اشنطن" => 1,
+            _ => 0,
+        };
         assert_eq!(proclitic_chars("وروسيا", &known), 1);
         assert_eq!(proclitic_chars("وبالقاهرة", &known), 2);
         assert_eq!(proclitic_chars("بغداد", &known), 0);
         assert_eq!(proclitic_chars("فرنسا", &known), 0);
         assert_eq!(proclitic_chars("للأمم", &known), 0);
         assert_eq!(proclitic_chars("Paris", &known), 0);
+        assert_eq!(proclitic_chars("بالي", &known), 0);
+        assert_eq!(proclitic_chars("واشنطن", &known), 0);
         // Marks on a stripped letter go with it.
         assert_eq!(proclitic_chars("وَروسيا", &known), 2);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokens_are_ordered_slices_of_the_text(text in "(\\PC|[ .,'\\-\n]|وال|U\\.S\\.){0,60}") {
+            let chars: Vec<char> = text.chars().collect();
+            let toks = tokenize(&text);
+            for t in &toks {
+                proptest::prop_assert!(t.start < t.end && t.end <= chars.len());
+                proptest::prop_assert_eq!(chars[t.start..t.end].iter().collect::<String>(), t.text);
+                proptest::prop_assert!(proclitic_chars(t.text, &|_| 1) < t.end - t.start);
+            }
+            proptest::prop_assert!(toks.windows(2).all(|w| w[0].end <= w[1].start));
+            let sents = sentences(&text, &toks);
+            proptest::prop_assert_eq!(sents.iter().map(|r| r.len()).sum::<usize>(), toks.len());
+        }
     }
 }

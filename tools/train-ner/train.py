@@ -39,7 +39,7 @@ def put_str(out, s):
     out += struct.pack("<H", len(b)) + b
 
 
-def export(model_path, out_path, date, entity_words, clusters):
+def export(model_path, out_path, date, entity_words, clusters, gazetteer):
     tagger = pycrfsuite.Tagger()
     tagger.open(model_path)
     info = tagger.info()
@@ -60,8 +60,8 @@ def export(model_path, out_path, date, entity_words, clusters):
     for word, (path, length) in sorted(clusters.items()):
         out += struct.pack("<QQB", word, path, length)
     out += struct.pack("<I", len(entity_words))
-    for h in sorted(entity_words):
-        out += struct.pack("<Q", h)
+    for h, count in sorted(entity_words.items()):
+        out += struct.pack("<QI", h, count)
     attrs = {}
     for (attr, label), w in info.state_features.items():
         if w != 0.0:
@@ -72,16 +72,33 @@ def export(model_path, out_path, date, entity_words, clusters):
         out += struct.pack("<QB", int(attr, 16), len(ws))
         for label, w in ws:
             out += struct.pack("<Bf", label, w)
+    if gazetteer:
+        out += struct.pack("<I", len(gazetteer))
+        for key, bits in sorted(gazetteer.items()):
+            out += struct.pack("<QB", key, bits)
     with open(out_path, "wb") as f:
         f.write(out)
     return len(attrs), sum(len(v) for v in attrs.values())
 
 
-def read_hashes(path):
-    if not os.path.exists(path):
-        return set()
-    with open(path) as f:
-        return {int(l, 16) for l in f if l.strip()}
+def read_counts(path):
+    counts = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                h, n = line.split("\t")
+                counts[int(h, 16)] = int(n)
+    return counts
+
+
+def read_gazetteer(path):
+    gaz = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                key, bits = line.split("\t")
+                gaz[int(key, 16)] = int(bits)
+    return gaz
 
 
 def read_clusters(path):
@@ -104,8 +121,13 @@ def main():
     ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--date", default=time.strftime("%Y-%m-%d", time.gmtime()))
     ap.add_argument("--clusters", default="")
+    ap.add_argument("--export-only", action="store_true", help="re-export DUMP_DIR/LANG.crfsuite")
     args = ap.parse_args()
     d = args.dump_dir
+    raw = os.path.join(d, args.lang + ".crfsuite")
+    if args.export_only:
+        train(args, raw, 0.0)
+        return
     trainer = pycrfsuite.Trainer(verbose=False)
     for xs, ys in sequences(os.path.join(d, args.lang + ".train")):
         trainer.append(xs, ys)
@@ -115,14 +137,19 @@ def main():
         "max_iterations": args.iterations,
         "feature.possible_transitions": True,
     })
-    raw = os.path.join(d, args.lang + ".crfsuite")
     t0 = time.time()
     trainer.train(raw)
-    took = time.time() - t0
+    train(args, raw, time.time() - t0)
+
+
+def train(args, raw, took):
+    """Exports the trained model and writes python-crfsuite's own dev predictions."""
+    d = args.dump_dir
     # Entity word forms guide Arabic clitic trimming only; other languages do not need them.
-    words = read_hashes(os.path.join(d, args.lang + ".entity-words")) if args.lang == "ar" else set()
+    words = read_counts(os.path.join(d, args.lang + ".entity-words")) if args.lang == "ar" else {}
     clusters = read_clusters(args.clusters) if args.clusters else {}
-    n_attrs, n_weights = export(raw, args.out, args.date, words, clusters)
+    gazetteer = read_gazetteer(os.path.join(d, args.lang + ".gazetteer"))
+    n_attrs, n_weights = export(raw, args.out, args.date, words, clusters, gazetteer)
     # Dev predictions of python-crfsuite itself, to check that the Rust decoder gives the same labels.
     tagger = pycrfsuite.Tagger()
     tagger.open(raw)

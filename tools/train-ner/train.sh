@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds every NER model in models/ner/ from the data in ../shared/data/ner (or $NER_DATA).
-# Deterministic: fixed splits (src/ner/corpus.rs), L-BFGS without random state; the training date in the
-# model header comes from $MODEL_DATE (default: today, UTC).
+# Deterministic: fixed splits (src/ner/corpus.rs), pinned packages, L-BFGS without random state; the training
+# date in the model header comes from $MODEL_DATE (default: today, UTC). Takes a few CPU minutes per language.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA="${NER_DATA:-../shared/data/ner}"
@@ -14,7 +14,12 @@ fi
 "$VENV/bin/pip" install -q -r tools/train-ner/requirements.txt
 cargo build --release --example ner_dump
 mkdir -p "$DUMP"
-./target/release/examples/ner_dump "$DATA" "$DUMP"
+# Place names for the gazetteer features (CLDR territories, GeoNames cities), then the attribute dumps.
+"$VENV/bin/python" tools/train-ner/gazetteer.py "$DUMP"
+./target/release/examples/ner_dump "$DATA" "$DUMP" "$DUMP"
+# L-BFGS iterations per language (English has the most data and converges sooner).
+declare -A ITERATIONS=([ar]=150 [en]=120 [fr]=150 [ru]=150)
 for lang in ar en fr ru; do
-  nice -n 10 "$VENV/bin/python" tools/train-ner/train.py "$lang" "$DUMP" "models/ner/$lang.crf" --date "$DATE"
+  nice -n 10 "$VENV/bin/python" tools/train-ner/train.py "$lang" "$DUMP" "models/ner/$lang.crf" \
+    --date "$DATE" --iterations "${ITERATIONS[$lang]}"
 done
