@@ -15,6 +15,7 @@ pub mod kafka;
 pub mod language;
 pub mod metrics;
 pub mod offline;
+pub mod ner;
 pub mod pipeline;
 pub mod settings;
 pub mod telemetry;
