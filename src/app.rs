@@ -25,6 +25,7 @@ use crate::kafka::sink::Sink;
 use crate::kafka::source::Source;
 use crate::language::LanguageDetector;
 use crate::metrics::Metrics;
+use crate::ner::NerModels;
 use crate::pipeline::{DecodeLimits, Pipeline};
 use crate::settings::{bytes_usize, Settings};
 use crate::worker::OutputLimits;
@@ -63,11 +64,21 @@ pub enum AppError {
 /// Builds the three stages from settings.
 pub fn build_pipeline(settings: &Settings) -> Result<Pipeline, AppError> {
     let limits = DecodeLimits { max_message_bytes: bytes_usize(settings.pipeline.max_message_bytes) };
-    let cleaner = Cleaner::new();
-    let detector = LanguageDetector::new();
-    let tagger = EntityTagger::new();
-    let models = BTreeMap::new();
-    Ok(Pipeline::new(limits, cleaner, detector, tagger, config_hash(settings), models))
+    let stage = |e: &dyn std::fmt::Display| AppError::Stage(e.to_string());
+    let cleaner = Cleaner::new(&settings.cleanup).map_err(|e| stage(&e))?;
+    let detector = LanguageDetector::new(&settings.language).map_err(|e| stage(&e))?;
+    let tagger = EntityTagger::new(&settings.entities).map_err(|e| stage(&e))?;
+    let ner = if settings.ner.enabled {
+        Some(NerModels::load(&settings.ner.model_dir).map_err(|e| stage(&format!("ner.model_dir: {e}")))?)
+    } else {
+        None
+    };
+    let mut models: BTreeMap<String, String> = detector.models();
+    models.insert("kb".into(), tagger.kb_version().to_owned());
+    if let Some(ner) = &ner {
+        models.extend(ner.versions().into_iter().map(|(lang, v)| (format!("ner.{lang}"), v)));
+    }
+    Ok(Pipeline::new(limits, cleaner, detector, tagger, config_hash(settings), models).with_ner(ner))
 }
 
 /// Identifies the settings that change what a record says (stage settings), so a replay can tell whether
@@ -75,6 +86,10 @@ pub fn build_pipeline(settings: &Settings) -> Result<Pipeline, AppError> {
 pub fn config_hash(settings: &Settings) -> String {
     let relevant = serde_json::json!({
         "max_message_bytes": settings.pipeline.max_message_bytes.as_u64(),
+        "cleanup": settings.cleanup,
+        "language": settings.language,
+        "entities": settings.entities,
+        "ner": settings.ner,
     });
     let digest = Sha256::digest(relevant.to_string().as_bytes());
     format!("sha256:{}", &hex::encode(digest)[..16])

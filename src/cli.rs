@@ -42,6 +42,42 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         dead_letter: Option<PathBuf>,
     },
+    /// Clean one page (HTML or text) and print title, text, authors and date as JSON.
+    Extract {
+        /// The page, or `-` for standard input.
+        #[arg(default_value = "-")]
+        file: String,
+        /// The page's URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// `text/html` or `text/plain`; sniffed when absent.
+        #[arg(long)]
+        content_type: Option<String>,
+    },
+    /// Detect the language of each input line: one `code<TAB>confidence` line out per line in.
+    Detect {
+        /// Input file, or `-` for standard input.
+        #[arg(long, short, default_value = "-")]
+        input: String,
+    },
+    /// Tag token-per-line (CoNLL) text with the entity stage, appending an IOB2 tag column.
+    Tag {
+        /// Read and write CoNLL (the only format).
+        #[arg(long, required = true)]
+        conll: bool,
+        /// Language of the text; detected per sentence when absent.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Score a stage on the development data and check the quality floors (exit 1 below a floor).
+    Eval {
+        /// What to score.
+        #[arg(value_enum)]
+        target: EvalTarget,
+        /// The development data folder.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+    },
     /// Print the resolved configuration (secrets masked), or the errors, and exit.
     CheckConfig,
     /// Write the JSON Schemas of the three records (or check that the committed ones are current).
@@ -53,4 +89,17 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+}
+
+/// What `eval` scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalTarget {
+    /// Main text, title, author and date extraction.
+    Cleanup,
+    /// Language detection.
+    Langid,
+    /// The statistical entity tagger.
+    Ner,
+    /// Knowledge-base linking on the project's linking test set.
+    Linking,
 }

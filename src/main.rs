@@ -27,6 +27,12 @@ fn main() -> ExitCode {
         Command::Process { input, output, dead_letter } => {
             commands::process(&settings, &input, &output, dead_letter.as_deref())
         }
+        Command::Extract { file, url, content_type } => {
+            commands::extract(&settings, &file, url.as_deref(), content_type.as_deref())
+        }
+        Command::Detect { input } => commands::detect(&settings, &input),
+        Command::Tag { lang, .. } => commands::tag_conll(&settings, lang.as_deref()),
+        Command::Eval { target, data } => commands::eval(&settings, target, &data),
         Command::Run { embedded, samples } => commands::run(settings, embedded.then_some(samples.as_path())),
     };
     match result {

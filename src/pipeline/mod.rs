@@ -13,8 +13,9 @@ use std::time::Instant;
 
 use crate::cleanup::{Cleaner, CleanupInput};
 use crate::contract::{self, EnrichedRecord, PipelineInfo, SourcePosition, Timings, SCHEMA_VERSION};
-use crate::entities::EntityTagger;
+use crate::entities::{EntityTagger, Tagged, TaggerSpan};
 use crate::language::LanguageDetector;
+use crate::ner::NerModels;
 
 pub use dead_letter::{dead_letter_record, Original};
 pub use decode::{decode, DecodeLimits, Decoded};
@@ -47,6 +48,7 @@ pub struct Pipeline {
     cleaner: Cleaner,
     detector: LanguageDetector,
     tagger: EntityTagger,
+    ner: Option<NerModels>,
     info: PipelineInfo,
     stages_enabled: bool,
 }
@@ -66,8 +68,36 @@ impl Pipeline {
             cleaner,
             detector,
             tagger,
+            ner: None,
             info: PipelineInfo { version: crate::VERSION.to_owned(), config_hash, models },
             stages_enabled: true,
+        }
+    }
+
+    /// Adds the statistical entity taggers (languages without a model use the knowledge base alone).
+    pub fn with_ner(mut self, ner: Option<NerModels>) -> Self {
+        self.ner = ner;
+        self
+    }
+
+    /// The entity stage: knowledge-base matches merged with the statistical tagger's spans for the article's
+    /// language; without a tagger for it, the knowledge base alone (the result then says `entities_kb_only`).
+    pub fn tag_entities(&self, title: Option<&str>, text: &str, lang: &str, published_at: Option<&str>) -> Tagged {
+        let spans = |field: &str| -> Option<Vec<TaggerSpan>> {
+            let found = self.ner.as_ref()?.tag_text(lang, field)?;
+            Some(
+                found
+                    .into_iter()
+                    .map(|s| TaggerSpan { start: s.start, end: s.end, entity_type: s.entity_type })
+                    .collect(),
+            )
+        };
+        match (title.map(&spans), spans(text)) {
+            (Some(None), _) | (_, None) => self.tagger.tag_dated(title, text, lang, published_at),
+            (title_spans, Some(text_spans)) => {
+                let title_spans = title_spans.flatten().unwrap_or_default();
+                self.tagger.tag_with_spans(title, text, lang, published_at, &title_spans, &text_spans)
+            }
         }
     }
 
@@ -135,9 +165,9 @@ impl Pipeline {
 
         let t = Instant::now();
         let tagged = if self.stages_enabled {
-            self.tagger.tag(cleaned.title.as_deref(), &cleaned.text, &language.code)
+            self.tag_entities(cleaned.title.as_deref(), &cleaned.text, &language.code, cleaned.published_at.as_deref())
         } else {
-            crate::entities::Tagged::default()
+            Tagged::default()
         };
         timings.entities_us = micros(t);
         warnings.extend(tagged.warnings.iter().cloned());

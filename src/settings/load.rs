@@ -44,7 +44,8 @@ pub fn load_from(file: Option<&Path>, env: HashMap<String, String>) -> Result<Se
             .prefix_separator("__")
             .separator("__")
             .list_separator(",")
-            .with_list_parse_key("language.expected")
+            .with_list_parse_key("language.expected_languages")
+            .with_list_parse_key("entities.extra_kb_files")
             .try_parsing(true)
             .source(Some(env)),
     );

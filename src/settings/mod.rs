@@ -26,6 +26,34 @@ pub struct Settings {
     pub http: HttpSettings,
     /// Logging.
     pub log: LogSettings,
+    /// The cleanup stage.
+    #[serde(default)]
+    pub cleanup: crate::cleanup::CleanupSettings,
+    /// The language detection stage.
+    #[serde(default)]
+    pub language: crate::language::LanguageSettings,
+    /// The entity stage's knowledge base.
+    #[serde(default)]
+    pub entities: crate::entities::EntitySettings,
+    /// The entity stage's statistical tagger.
+    #[serde(default)]
+    pub ner: NerSettings,
+}
+
+/// The statistical entity tagger (`src/ner`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NerSettings {
+    /// Run the per-language taggers; off, the knowledge base alone finds entities.
+    pub enabled: bool,
+    /// Folder of `<lang>.crf` models (`make train` rebuilds them); relative to the working directory.
+    pub model_dir: std::path::PathBuf,
+}
+
+impl Default for NerSettings {
+    fn default() -> Self {
+        Self { enabled: true, model_dir: "models/ner".into() }
+    }
 }
 
 /// Concurrency and limits.

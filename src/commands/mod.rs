@@ -1,5 +1,9 @@
 //! The subcommands, each a function from settings and arguments to an exit code.
 
+mod tools;
+
+pub use tools::{detect, eval, extract, tag_conll};
+
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
