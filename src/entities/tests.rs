@@ -83,6 +83,12 @@ fn later_surname_takes_the_full_names_id() {
 }
 
 #[test]
+fn country_wins_over_its_namesake_capital_unless_context_says_otherwise() {
+    let t = tagger().tag(None, "وصل الوفد إلى الجزائر ثم إلى الكويت.", "ar");
+    assert_eq!(links(&t), vec![pair("الجزائر", "Q262"), pair("الكويت", "Q817")]);
+}
+
+#[test]
 fn weak_surname_alias_needs_evidence() {
     // George Washington's surname alone is the capital unless the full name came first.
     let t = tagger().tag(None, "The talks in Washington ended.", "en");
