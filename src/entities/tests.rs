@@ -89,6 +89,21 @@ fn country_wins_over_its_namesake_capital_unless_context_says_otherwise() {
 }
 
 #[test]
+fn name_particles_do_not_carry_a_persons_id() {
+    let input = KbInput {
+        entities: vec![KbSource::new(
+            "one.jsonl",
+            r#"{"id":"test:a","type":"PER","name":"Abd al-Karim Haddad","labels":{"ar":["عبد الكريم حداد"]}}"#,
+        )],
+        ..KbInput::default()
+    };
+    let one = EntityTagger::from_input(&input).unwrap();
+    let t = one.tag(None, "قال عبد الكريم حداد إن عبد الله وصل، وأكد حداد ذلك.", "ar");
+    let got: Vec<&str> = t.entities.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(got, vec!["عبد الكريم حداد", "حداد"]);
+}
+
+#[test]
 fn weak_surname_alias_needs_evidence() {
     // George Washington's surname alone is the capital unless the full name came first.
     let t = tagger().tag(None, "The talks in Washington ended.", "en");
