@@ -272,54 +272,6 @@ proptest! {
     }
 }
 
-#[test]
-#[ignore]
-fn debug_candidates() {
-    let text = std::env::var("DBG").unwrap_or_default();
-    let chars: Vec<char> = text.chars().collect();
-    let custom = std::env::var_os("DBG_KB_DIR")
-        .map(|d| EntityTagger::new(&EntitySettings { kb_dir: d.into(), extra_kb_files: Vec::new() }).unwrap());
-    let idx = &custom.as_ref().unwrap_or(tagger()).index;
-    for c in super::matcher::find(idx, &text, &chars) {
-        let s: String = chars[c.start..c.end].iter().collect();
-        for r in &c.refs {
-            match r.target {
-                super::index::Target::Entity(e) => {
-                    let en = &idx.entities[e as usize];
-                    eprintln!(
-                        "{s} [{}..{}] {} {} prior={} flags={:b} loose={}",
-                        c.start, c.end, en.id, en.name, en.prior, r.flags, c.loose
-                    )
-                }
-                t => eprintln!("{s} {t:?}"),
-            }
-        }
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_key() {
-    let text = std::env::var("DBG").unwrap_or_default();
-    let k = super::normalize::key(&text, super::normalize::Level::Key);
-    eprintln!("key {k:?} {:?}", k.chars().map(|c| format!("{:X}", c as u32)).collect::<Vec<_>>());
-    let a = &tagger().index.automata[0];
-    let pma = a.pma.as_ref().unwrap();
-    for m in pma.find_overlapping_iter(&k) {
-        eprintln!("{}..{} {:?}", m.start(), m.end(), a.refs[m.value() as usize]);
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_fixture() {
-    let path = shared().join("fixtures/article-ar-north-korea-russia.txt");
-    let text = std::fs::read_to_string(path).unwrap();
-    for e in tagger().tag_dated(None, &text, "ar", Some("2024-11-18")).entities {
-        eprintln!("{}..{} {:?} {:?} {:?} {}", e.start, e.end, e.text, e.entity_type, e.kb_id, e.name);
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(100))]
     #[test]
