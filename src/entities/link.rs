@@ -208,15 +208,36 @@ fn choose(
         scored.push((score(entry, e, anchors, full_seen, cue), e));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let (best_score, best) = *scored.first()?;
+    let (best_score, mut best) = *scored.first()?;
+    let mut unsure = scored.get(1).is_some_and(|&(s, _)| best_score - s < MARGIN);
+    // A country and its own city of the same name (Algeria/Algiers `الجزائر`, Kuwait, Tunis, Mexico) score
+    // alike; unless context separated them, news means the country.
+    if let (true, Some(&(s, second))) = (unsure, scored.get(1)) {
+        let close_third = scored.get(2).is_some_and(|&(t, _)| s - t < MARGIN);
+        if let Some(country) = country_of_own_city(index, best, second).filter(|_| !close_third) {
+            best = country;
+            unsure = false;
+        }
+    }
     let best_entry = &index.entities[best as usize];
-    let unsure = scored.get(1).is_some_and(|&(s, _)| best_score - s < MARGIN);
     // The loose automaton ignores vowels: only a name with a single reading links through it.
     let contested = by_entity.len() > 1;
     if unsure || (c.loose && scored.len() > 1) {
         return Some((best_entry.entity_type, None, contested));
     }
     Some((best_entry.entity_type, Some(best), contested))
+}
+
+/// The country when one of `a`, `b` is a country and the other a city in it.
+fn country_of_own_city(index: &Index, a: u32, b: u32) -> Option<u32> {
+    let (ea, eb) = (&index.entities[a as usize], &index.entities[b as usize]);
+    let in_it =
+        |city: &Entry, country: &Entry| !city.is_country && city.country.as_deref() == Some(country.id.as_str());
+    match (ea.is_country, eb.is_country) {
+        (true, false) if in_it(eb, ea) => Some(a),
+        (false, true) if in_it(ea, eb) => Some(b),
+        _ => None,
+    }
 }
 
 fn score(entry: &Entry, e: u32, anchors: &Anchors, full_seen: &HashSet<u32>, cue: Option<&PersonCue>) -> f32 {

@@ -136,6 +136,11 @@ fn end_ok(chars: &[char], mut end: usize, flags: u16) -> Option<usize> {
         }
         end += 1;
     }
+    // `روسيا-1`, `Russia-1`: a name joined to a number by a hyphen names something else (a channel, a mission).
+    if chars.get(end) == Some(&'-') && chars.get(end + 1).is_some_and(|c| c.is_ascii_digit() || matches!(c, '٠'..='٩'))
+    {
+        return None;
+    }
     let needs_ending = flags & flag::CYR_STEM != 0;
     let Some(&next) = chars.get(end) else { return (!needs_ending).then_some(end) };
     if !is_word_char(next) {

@@ -1,8 +1,9 @@
 //! The merge point between KB-linked mentions and spans from a statistical tagger (`src/ner/`).
 //!
 //! The KB knows the entity behind a name; the tagger knows that an unknown word is a name. So a KB mention
-//! wins wherever the two overlap, and the tagger adds the spans the KB does not cover, unlinked unless the
-//! caller's linker recognises them.
+//! wins wherever the two overlap, except that a tagger person span wrapping KB non-person mentions replaces
+//! them (`George Washington` is not the city); the tagger adds the spans the KB does not cover, unlinked unless
+//! the caller's linker recognises them.
 
 use super::link::Linked;
 use crate::contract::{EntityType, Field};
@@ -20,8 +21,8 @@ pub struct TaggerSpan {
 
 /// Merges the KB mentions of `field` (sorted, non-overlapping) with tagger spans over a text of `len` chars.
 ///
-/// Tagger spans that are empty, out of range or overlap a KB mention are dropped; overlapping tagger spans keep
-/// the longest (then leftmost). `link` may give a kept span a KB entry. The result is sorted by start.
+/// Tagger spans that are empty, out of range or overlap a KB mention are dropped (but a person span strictly
+/// around non-person KB mentions replaces them); overlapping tagger spans keep the longest (then leftmost). `link` may give a kept span a KB entry. The result is sorted by start.
 pub fn merge(
     field: Field,
     len: usize,
@@ -32,12 +33,25 @@ pub fn merge(
     let mut spans: Vec<&TaggerSpan> = tagger.iter().filter(|s| s.start < s.end && s.end <= len).collect();
     spans.sort_by_key(|s| (std::cmp::Reverse(s.end - s.start), s.start));
     let mut out = kb;
-    let kb_count = out.len();
+    let mut added = false;
     for s in spans {
         let overlaps = |l: &Linked| l.start < s.end && s.start < l.end;
         if out.iter().any(overlaps) {
-            continue;
+            // A person's name that contains KB places or organisations (`George Washington`, `Jack London`) is
+            // the person: the tagger saw the whole name, the KB only a part of it.
+            let person_around = s.entity_type == EntityType::Person
+                && out.iter().filter(|l| overlaps(l)).all(|l| {
+                    s.start <= l.start
+                        && l.end <= s.end
+                        && (l.end - l.start) < (s.end - s.start)
+                        && l.entity_type != EntityType::Person
+                });
+            if !person_around {
+                continue;
+            }
+            out.retain(|l| !overlaps(l));
         }
+        added = true;
         out.push(Linked {
             field,
             start: s.start,
@@ -47,7 +61,7 @@ pub fn merge(
             contested: false,
         });
     }
-    if out.len() > kb_count {
+    if added {
         out.sort_by_key(|l| l.start);
     }
     out
@@ -82,6 +96,16 @@ mod tests {
             got,
             vec![(0, None, EntityType::Person), (10, Some(7), EntityType::Person), (20, Some(3), EntityType::Location)]
         );
+    }
+
+    #[test]
+    fn person_span_around_a_place_replaces_it() {
+        let place = Linked { entity_type: EntityType::Location, ..kb(7, 17, 61) };
+        let merged = merge(Field::Text, 50, vec![place.clone()], &[span(0, 17, EntityType::Person)], |_| Some(23));
+        assert_eq!(merged, vec![Linked { entity_type: EntityType::Person, ..kb(0, 17, 23) }]);
+        // A person span that only touches part of the place does not.
+        let merged = merge(Field::Text, 50, vec![place.clone()], &[span(10, 20, EntityType::Person)], |_| None);
+        assert_eq!(merged, vec![place]);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! - [`Level::Fold`]: case folding, Latin accents and Arabic/Hebrew diacritics and tatweel removed, Arabic
 //!   alef/ya/ta-marbuta/hamza and Persian letter variants unified, digits folded to ASCII.
 //! - [`Level::Key`]: also drops separators inside names (spaces, hyphens, apostrophes, ZWNJ), folds letters that
-//!   transliterations swap (ج/غ/گ for g, پ, ڤ, ژ) and collapses doubled letters, so `بيونغ يانغ`,
+//!   transliterations swap (ج/غ/گ for g, ڤ, ژ; not پ/ب, which would make Persian `اروپا` "Europe" the Arabic
+//!   `اروبا` "Aruba") and collapses doubled letters, so `بيونغ يانغ`,
 //!   `بيونج يانج` and `بيونغيانغ` share one key.
 //! - [`Level::Loose`]: also drops Arabic-script long vowels inside words (`كييف` = `كيف`); only long names are
 //!   matched at this level, because short keys without vowels collide.
@@ -177,7 +178,6 @@ fn is_arabic_long_vowel(c: char) -> bool {
 fn key_class(c: char) -> char {
     match c {
         'غ' | 'گ' | 'ڨ' => 'ج',
-        'پ' => 'ب',
         'ڤ' | 'ڥ' => 'ف',
         'ژ' => 'ز',
         'ﺓ' => 'ه',

@@ -9,6 +9,13 @@ use super::matcher::PROCLITICS;
 use super::normalize::{fold_char, is_word_char, key, Level};
 use crate::contract::{EntityType, Field};
 
+/// Name parts that begin other people's names too (`عبد` in `عبد الله`, `bin`, `van`): never a name alone.
+/// Keys as [`key`] writes them (folded, no spaces, doubled Latin letters collapsed).
+const PARTICLES: &[&str] = &[
+    "عبد", "ابو", "ابن", "بن", "بنت", "ال", "ام", "abd", "abu", "abou", "ibn", "bin", "bint", "al", "el", "ben", "van",
+    "von", "der", "den", "del", "della", "dos", "das", "les", "san", "saint", "mac", "jr", "sr",
+];
+
 /// Adds or links later partial-name mentions of people linked by a full name; keeps `linked` sorted.
 pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Linked>) {
     // token key -> (entry, where the full name was first seen); `None` entry when two people share it.
@@ -26,7 +33,7 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
         }
         for part in parts {
             let k = key(part, Level::Key);
-            if k.chars().count() < 3 || index.lexicon_keys.contains(&k) {
+            if k.chars().count() < 3 || index.lexicon_keys.contains(&k) || PARTICLES.contains(&k.as_str()) {
                 continue;
             }
             let slot = tokens.entry(k).or_insert((Some(e), (l.field, l.start)));

