@@ -14,12 +14,15 @@ TEST_EXTRA :=
 -include mk/*.mk
 
 export NEWS_ENRICHER_TEST_BROKERS ?= $(BROKER_HOST):$(BROKER_PORT)
-# Validation of data and manifests that ships with the service.
-TEST_EXTRA += kb-check deploy-validate alerts-validate
+# Third-party model files (fetched, checksummed) before anything runs the stages.
+TEST_SETUP += models
+RUN_SETUP += models
+# Quality floors on the development data, and validation of the data and manifests that ship with the service.
+TEST_EXTRA += eval kb-check deploy-validate alerts-validate
 
 APT_PACKAGES := build-essential pkg-config libssl-dev zlib1g-dev python3 python3-venv
 
-.PHONY: help deps build run test test-unit test-e2e lint schema kb-check clean
+.PHONY: help deps build run test test-unit test-e2e lint schema eval kb-check clean
 
 help: ## list targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -31,7 +34,7 @@ deps: ## install the Debian packages the build needs (idempotent)
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-build: deps ## build the binary
+build: deps $(TEST_SETUP) ## build the binary
 	$(CARGO) build --locked --bin news-enricher
 
 run: deps $(RUN_SETUP) ## run the service on an embedded Kafka cluster with the sample articles (Ctrl-C stops)
@@ -58,6 +61,14 @@ test: deps $(TEST_SETUP) lint ## every test: lint, unit, mock-cluster, end-to-en
 	status=0; $(MAKE) --no-print-directory test-e2e || status=$$?; \
 	  $(MAKE) --no-print-directory broker-down; [ $$status -eq 0 ] || exit $$status
 	$(MAKE) --no-print-directory $(TEST_EXTRA)
+
+SHARED_DATA ?= ../shared/data
+EVALS := cleanup langid ner linking
+eval: build $(TEST_SETUP) ## score every stage on the development data; fails below a quality floor
+	@for target in $(EVALS); do \
+	  echo "== eval $$target"; \
+	  ./target/debug/news-enricher eval $$target --data $(SHARED_DATA) || exit 1; \
+	done
 
 kb-check: ## validate the curated knowledge-base files
 	python3 tools/check-kb --quiet

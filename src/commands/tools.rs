@@ -109,14 +109,7 @@ pub fn eval(settings: &Settings, target: EvalTarget, data: &Path) -> anyhow::Res
             let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
             let cases = crate::entities::eval::parse_cases(&text).map_err(anyhow::Error::msg)?;
             let r = crate::entities::eval::run_link_eval(&EntityTagger::new(&settings.entities)?, &cases);
-            println!("lang  gold  predicted  correct");
-            for (lang, (gold, predicted, correct)) in &r.per_lang {
-                println!("{lang:<5} {gold:>4}  {predicted:>9}  {correct:>7}");
-            }
             println!("link precision {:.3}  recall {:.3}  ({} cases)", r.precision(), r.recall(), cases.len());
-            for e in &r.errors {
-                println!("  {e}");
-            }
             Ok(())
         }
     };

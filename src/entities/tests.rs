@@ -226,11 +226,10 @@ fn shared_arabic_fixture_is_tagged_and_linked() {
     let ids: Vec<&str> = t.entities.iter().filter_map(|e| e.kb_id.as_deref()).collect();
     for id in [
         "Q7747", "Q56226", "Q57792", "Q159", "Q423", "Q884", "Q212", "Q649", "Q18808", "Q1899", "Q8684", "Q61",
-        "Q3178", "Q7184", "Q11209", "Q183475",
+        "Q3178", "Q7184", "Q11209", "Q183475", "Q58217",
     ] {
         assert!(ids.contains(&id), "{id} not linked");
     }
-    // Lavrov by name: the brief's Q7766 and the curated KB's id differ (reported to the lead).
     for name in ["Bloomberg", "Russia-1", "Choe Son-hui", "Sergey Lavrov"] {
         assert!(t.entities.iter().any(|e| e.name == name), "{name} not tagged");
     }
