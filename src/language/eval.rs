@@ -85,11 +85,11 @@ pub struct LangidReport {
 
 /// Floors CI holds the detector to, just under the figures measured (see `docs/QUALITY.md`): macro accuracy per
 /// bucket, the worst single language on sentences, and the most unlisted text that may be forced.
-/// Measured with the default settings: 81.3, 93.3, 97.9, 99.5, 100.0; worst sentences 97.8 (es); 16.1% forced.
+/// Measured with the default settings: 80.2, 92.8, 97.8, 99.5, 100.0; worst sentences 97.9 (es); 13.8% forced.
 const FLOORS: [(&str, f64); 5] =
-    [("words", 0.80), ("pairs", 0.92), ("sent<=40", 0.97), ("sentences", 0.99), ("documents", 0.995)];
-const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.97;
-const FORCED_CEILING: f64 = 0.18;
+    [("words", 0.79), ("pairs", 0.92), ("sent<=40", 0.97), ("sentences", 0.99), ("documents", 0.995)];
+const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.975;
+const FORCED_CEILING: f64 = 0.15;
 
 /// Runs the detector over `<shared_data_dir>/langid/`.
 pub fn run_eval(shared_data_dir: &Path, detector: &LanguageDetector) -> Result<LangidReport, EvalError> {
