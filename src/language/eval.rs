@@ -41,6 +41,8 @@ pub struct Bucket {
     pub micros_per_text: f64,
     /// Wrong answers: (true code, detected code) and how often.
     pub confusions: BTreeMap<(String, String), usize>,
+    /// Answers marked `reliable`, and how many of them were right.
+    pub reliable: (usize, usize),
 }
 
 impl Bucket {
@@ -85,11 +87,11 @@ pub struct LangidReport {
 
 /// Floors CI holds the detector to, just under the figures measured (see `docs/QUALITY.md`): macro accuracy per
 /// bucket, the worst single language on sentences, and the most unlisted text that may be forced.
-/// Measured with the default settings: 81.3, 93.3, 97.9, 99.5, 100.0; worst sentences 97.8 (es); 16.1% forced.
+/// Measured with the default settings: 80.2, 92.8, 97.8, 99.5, 100.0; worst sentences 97.9 (es); 13.8% forced.
 const FLOORS: [(&str, f64); 5] =
-    [("words", 0.80), ("pairs", 0.92), ("sent<=40", 0.97), ("sentences", 0.99), ("documents", 0.995)];
-const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.97;
-const FORCED_CEILING: f64 = 0.18;
+    [("words", 0.79), ("pairs", 0.92), ("sent<=40", 0.97), ("sentences", 0.99), ("documents", 0.995)];
+const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.975;
+const FORCED_CEILING: f64 = 0.15;
 
 /// Runs the detector over `<shared_data_dir>/langid/`.
 pub fn run_eval(shared_data_dir: &Path, detector: &LanguageDetector) -> Result<LangidReport, EvalError> {
@@ -178,11 +180,22 @@ impl fmt::Display for LangidReport {
             write!(f, " {:>10}", b.per_language.values().map(|(n, _)| n).sum::<usize>())?;
         }
         writeln!(f)?;
+        write!(f, "{:<6}", "rel%")?;
+        for b in &self.buckets {
+            write!(f, " {:>10.2}", ratio(b.reliable.0, b.per_language.values().map(|(n, _)| n).sum()) * 100.0)?;
+        }
+        writeln!(f)?;
+        write!(f, "{:<6}", "relok%")?;
+        for b in &self.buckets {
+            write!(f, " {:>10.2}", ratio(b.reliable.1, b.reliable.0) * 100.0)?;
+        }
+        writeln!(f)?;
         write!(f, "{:<6}", "µs")?;
         for b in &self.buckets {
             write!(f, " {:>10.1}", b.micros_per_text)?;
         }
         writeln!(f)?;
+        writeln!(f, "(macro: mean accuracy over languages; rel%: answers marked reliable; relok%: accuracy of those)")?;
         for b in self.buckets.iter().filter(|b| matches!(b.name, "sent<=40" | "sentences")) {
             let mut top: Vec<(&(String, String), &usize)> = b.confusions.iter().collect();
             top.sort_by(|a, b| b.1.cmp(a.1));
@@ -208,11 +221,16 @@ impl fmt::Display for LangidReport {
 fn bucket(name: &'static str, texts: &[(String, String)], detector: &LanguageDetector) -> Bucket {
     let mut per_language: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut confusions: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut reliable = (0, 0);
     let start = ThreadTime::now();
     for (code, text) in texts {
         let found = detector.detect_one(text);
         let entry = per_language.entry(code.clone()).or_default();
         entry.0 += 1;
+        if found.reliable {
+            reliable.0 += 1;
+            reliable.1 += usize::from(found.code == *code);
+        }
         if found.code == *code {
             entry.1 += 1;
         } else {
@@ -220,7 +238,7 @@ fn bucket(name: &'static str, texts: &[(String, String)], detector: &LanguageDet
         }
     }
     let micros_per_text = start.elapsed().as_secs_f64() * 1e6 / texts.len().max(1) as f64;
-    Bucket { name, per_language, micros_per_text, confusions }
+    Bucket { name, per_language, micros_per_text, confusions, reliable }
 }
 
 fn read_tsv(path: &Path) -> Result<Vec<(String, String)>, EvalError> {

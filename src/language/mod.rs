@@ -7,8 +7,10 @@
 //! 3. fastText `lid.176` (176 languages, about 16 µs a sentence) answers when its top probability reaches
 //!    `fasttext_threshold`. Below it, lingua restricted to the expected languages decides: alone, lingua is the
 //!    more accurate on short texts but 20 times slower and blind to unlisted languages, fastText the reverse.
-//! 4. An unlisted language fastText prefers over the whole expected list stays as it is, so the list sharpens
-//!    short texts without forcing other languages into it ([`decide`]).
+//! 4. An unlisted language fastText prefers over the whole expected list (weighted by `unlisted_ratio`) stays as
+//!    it is, and a weak answer (under `undetermined_below`) that overrides fastText's first choice becomes `und`:
+//!    the list sharpens short texts without forcing other languages into it more often than fastText alone does
+//!    (13.8% against 13.7% of sentences in 55 other languages; 52% with lingua unguarded).
 
 mod codes;
 mod decide;
@@ -144,7 +146,9 @@ impl LanguageDetector {
         };
         let hint = hint.and_then(codes::normalise);
         let mut decision = decide::apply_hint(decision, hint.as_deref());
-        if decision.confidence < inner.undetermined_below {
+        // Two models that agree are evidence enough; a weak answer that overrides fastText's own is not.
+        let agrees = ranked.first().is_some_and(|top| top.code == decision.code);
+        if decision.confidence < inner.undetermined_below && !agrees {
             decision = decide::undetermined(decision);
         }
         let code = codes::from_label(&decision.code);

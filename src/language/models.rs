@@ -55,6 +55,15 @@ impl FastTextLid {
     }
 }
 
+#[cfg(test)]
+impl FastTextLid {
+    /// Every label the model can return, `__label__` stripped.
+    pub fn labels(&self) -> Vec<String> {
+        let (labels, _) = self.model.get_labels().unwrap_or_default();
+        labels.into_iter().map(|l| l.strip_prefix("__label__").unwrap_or(&l).to_owned()).collect()
+    }
+}
+
 /// lingua restricted to the expected languages, models preloaded so no request pays for loading them.
 pub struct Lingua {
     detector: lingua::LanguageDetector,

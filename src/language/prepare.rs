@@ -39,7 +39,8 @@ impl Preparer {
             // A title rarely ends in a full stop; one keeps its last word apart from the body's first.
             joined.push_str(". ");
         }
-        joined.push_str(body);
+        // Only the prefix is read, so only the prefix is copied: bodies can run to megabytes.
+        joined.push_str(body.char_indices().nth(self.prefix_chars + 1).map_or(body, |(cut, _)| &body[..cut]));
         let bounded = truncate_at_word(&joined, self.prefix_chars);
         let without_noise = self.noise.replace_all(bounded, " ");
         let profile = script::profile(&without_noise);

@@ -23,8 +23,9 @@ pub struct LanguageSettings {
     /// An unlisted language fastText prefers is kept (not handed to lingua) when its probability is at least this
     /// many times the probability fastText gives all expected languages together.
     pub unlisted_ratio: f32,
-    /// Confidence below which the answer is `und` (the best guess then leads the alternatives): texts in languages
-    /// neither model knows score low everywhere, and a confident-looking guess would mislabel them.
+    /// Confidence below which an answer that overrides fastText's own first choice becomes `und` (the guess then
+    /// leads the alternatives): texts in languages neither model knows score low everywhere, and lingua would
+    /// otherwise name one of the expected languages for them.
     pub undetermined_below: f32,
     /// How many characters lingua reads at most; it is only asked about short or ambiguous texts, and its cost
     /// grows with length.
@@ -41,7 +42,7 @@ impl Default for LanguageSettings {
             reliability_threshold: 0.5,
             unlisted_ratio: 3.0,
             lingua_max_chars: 400,
-            undetermined_below: 0.2,
+            undetermined_below: 0.25,
         }
     }
 }

