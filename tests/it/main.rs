@@ -334,3 +334,12 @@ fn process_writes_records_and_dead_letters_and_reports_failure_in_its_exit_code(
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0]["error"]["kind"], "invalid_json");
 }
+
+#[test]
+fn the_shipped_cluster_configs_load_and_validate() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["deploy/k8s/base/config/config.toml", "deploy/k8s/overlays/dev/config.toml"] {
+        let settings = load_from(Some(&root.join(file)), HashMap::new());
+        assert!(settings.is_ok(), "{file}: {}", settings.err().map(|e| e.to_string()).unwrap_or_default());
+    }
+}
