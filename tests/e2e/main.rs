@@ -1,6 +1,8 @@
 //! End-to-end tests: the real binary, as a separate process, against a real Kafka-protocol broker process
 //! on 127.0.0.1 (`make broker-up`; `NEWS_ENRICHER_TEST_BROKERS` names it). Ignored by a plain `cargo test`;
-//! `make test` runs them with `--include-ignored` after starting the broker.
+//! `make test` runs them with `--include-ignored` after starting the broker. For debugging a run:
+//! `E2E_LOG=debug` (service log level), `E2E_DEBUG=cgrp,fetch` (librdkafka debug contexts),
+//! `E2E_STRATEGY=roundrobin` (assignment strategy); each service's log is kept in `target/tmp/e2e-logs/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
 
@@ -59,6 +61,13 @@ impl Service {
             .env("NEWS_ENRICHER__KAFKA__DEAD_LETTER_TOPIC", &t.dead)
             .env("NEWS_ENRICHER__KAFKA__GROUP_ID", &t.group)
             .env("NEWS_ENRICHER__KAFKA__SESSION_TIMEOUT", "10s")
+            // noida-db completes a cooperative second-round join only when the rebalance timeout (librdkafka sends
+            // max.poll.interval.ms) expires, not when every member has rejoined: keep it short here (README).
+            .env("NEWS_ENRICHER__KAFKA__MAX_POLL_INTERVAL", "12s")
+            .env(
+                "NEWS_ENRICHER__KAFKA__ASSIGNMENT_STRATEGY",
+                std::env::var("E2E_STRATEGY").unwrap_or("cooperative-sticky".into()),
+            )
             .env("NEWS_ENRICHER__KAFKA__STATISTICS_INTERVAL", "1s")
             .env("NEWS_ENRICHER__PIPELINE__DRAIN_TIMEOUT", "8s")
             .env("NEWS_ENRICHER__PIPELINE__MAX_MESSAGE_BYTES", "64KiB")
@@ -66,7 +75,8 @@ impl Service {
             .env("NEWS_ENRICHER__PIPELINE__MAX_IN_FLIGHT_BYTES", "4MiB")
             .env("NEWS_ENRICHER__HTTP__LISTEN_ADDR", "127.0.0.1:0")
             .env("NEWS_ENRICHER__LOG__FORMAT", "json")
-            .env("NEWS_ENRICHER__LOG__LEVEL", "info")
+            .envs(std::env::var("E2E_DEBUG").ok().map(|d| ("NEWS_ENRICHER__KAFKA__CONSUMER_OPTIONS__DEBUG", d)))
+            .env("NEWS_ENRICHER__LOG__LEVEL", std::env::var("E2E_LOG").unwrap_or("info".into()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
