@@ -343,3 +343,17 @@ fn the_shipped_cluster_configs_load_and_validate() {
         assert!(settings.is_ok(), "{file}: {}", settings.err().map(|e| e.to_string()).unwrap_or_default());
     }
 }
+
+#[test]
+fn check_config_masks_secrets() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_news-enricher"))
+        .arg("check-config")
+        .env("NEWS_ENRICHER__KAFKA__SASL_PASSWORD", "hunter2-secret")
+        .env("NEWS_ENRICHER__KAFKA__SASL_USERNAME", "svc")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(!printed.contains("hunter2-secret"), "secret printed");
+    assert!(printed.contains("\"sasl_password\": \"********\"") && printed.contains("\"sasl_username\": \"svc\""));
+}
