@@ -23,6 +23,7 @@ fn brokers() -> String {
         .expect("NEWS_ENRICHER_TEST_BROKERS is not set: run these through `make test` (it starts the broker)")
 }
 
+#[derive(Clone)]
 struct Topics {
     input: String,
     output: String,
@@ -61,13 +62,15 @@ impl Service {
             .env("NEWS_ENRICHER__KAFKA__DEAD_LETTER_TOPIC", &t.dead)
             .env("NEWS_ENRICHER__KAFKA__GROUP_ID", &t.group)
             .env("NEWS_ENRICHER__KAFKA__SESSION_TIMEOUT", "10s")
-            // noida-db completes a cooperative second-round join only when the rebalance timeout (librdkafka sends
-            // max.poll.interval.ms) expires, not when every member has rejoined: keep it short here (README).
-            .env("NEWS_ENRICHER__KAFKA__MAX_POLL_INTERVAL", "12s")
+            // noida-db 0.2.3 mishandles the cooperative protocol's second join round and may hold a join round until
+            // the rebalance timeout (max.poll.interval.ms) expires (README, "Tests and the test broker"): the e2e
+            // suite uses an eager assignor and a short rebalance timeout; cooperative-sticky is covered on the
+            // mock cluster.
             .env(
                 "NEWS_ENRICHER__KAFKA__ASSIGNMENT_STRATEGY",
-                std::env::var("E2E_STRATEGY").unwrap_or("cooperative-sticky".into()),
+                std::env::var("E2E_STRATEGY").unwrap_or("roundrobin".into()),
             )
+            .env("NEWS_ENRICHER__KAFKA__MAX_POLL_INTERVAL", "12s")
             .env("NEWS_ENRICHER__KAFKA__STATISTICS_INTERVAL", "1s")
             .env("NEWS_ENRICHER__PIPELINE__DRAIN_TIMEOUT", "8s")
             .env("NEWS_ENRICHER__PIPELINE__MAX_MESSAGE_BYTES", "64KiB")
@@ -195,10 +198,7 @@ async fn sigterm_mid_run_then_restart_loses_nothing_and_duplicates_nothing() {
     assert!(status.success(), "drained and exited 0: {status:?}");
     let second = Service::start(&t, "second");
     let found = tokio::task::spawn_blocking({
-        let (m, t2) = (
-            messages.clone(),
-            Topics { input: t.input.clone(), output: t.output.clone(), dead: t.dead.clone(), group: t.group.clone() },
-        );
+        let (m, t2) = (messages.clone(), t.clone());
         move || audit_all(&t2, &m)
     })
     .await
@@ -219,10 +219,7 @@ async fn two_processes_in_one_group_split_the_partitions_and_account_for_everyth
     let messages = corpus(3_000, MAX_MESSAGE_BYTES);
     produce(&brokers(), &t.input, &messages).await;
     let found = tokio::task::spawn_blocking({
-        let (m, t2) = (
-            messages.clone(),
-            Topics { input: t.input.clone(), output: t.output.clone(), dead: t.dead.clone(), group: t.group.clone() },
-        );
+        let (m, t2) = (messages.clone(), t.clone());
         move || audit_all(&t2, &m)
     })
     .await
