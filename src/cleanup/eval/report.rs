@@ -64,11 +64,12 @@ const FLOORS: &[(&str, &str, f64)] = &[
     ("wcxb-dev-articles", "word_f1", 0.925),
     ("wcxb-dev-articles", "snippet_accuracy", 0.895),
     ("wcxb-dev-articles", "title", 0.865),
-    ("wcxb-dev-articles", "author", 0.68),
+    ("wcxb-dev-articles", "author", 0.72),
     ("wcxb-dev-articles", "date", 0.78),
     ("trafilatura-eval", "snippet_accuracy", 0.875),
     ("trafilatura-eval", "title", 0.795),
     ("trafilatura-eval", "date", 0.755),
+    ("trafilatura-eval", "author", 0.58),
 ];
 
 /// Ceilings: the spurious-date rate may only go down.

@@ -55,7 +55,7 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
         Ok(article) => {
             out.text = main_text(&article.text_content);
             out.title = declared.or_else(|| Some(strip_site_name(&article.title)));
-            out.authors = meta.authors;
+            out.authors = if seen.authors.is_empty() { meta.authors } else { seen.authors };
             if out.authors.is_empty() {
                 out.authors = article.byline.as_deref().map(byline::split_names).unwrap_or_default();
             }
@@ -71,7 +71,8 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
                 let dump = text::clean(&body.formatted_text(), &ctx);
                 out.text = dump.text;
                 out.title = declared.or(dump.title);
-                out.authors = if meta.authors.is_empty() { dump.authors } else { meta.authors };
+                out.authors =
+                    [seen.authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
                 out.published = out.published.or(dump.published);
             }
         }
