@@ -88,6 +88,20 @@ pub fn dateline(line: &str, ctx: &DateContext) -> Option<PubDate> {
     }
 }
 
+/// A news lead's own dateline: `CAIRO, Nov. 18, 2024 (Reuters) - …`, `القاهرة - 18 نوفمبر 2024:` at the start
+/// of the first paragraph, before the first dash or colon.
+pub fn lead_dateline(paragraph: &str, ctx: &DateContext) -> Option<PubDate> {
+    let head: String = paragraph.chars().take(90).collect();
+    let mut cuts: Vec<usize> =
+        [" - ", " – ", " — ", ": ", " -- "].iter().flat_map(|sep| head.match_indices(sep).map(|(i, _)| i)).collect();
+    cuts.sort_unstable();
+    cuts.into_iter().take(3).find_map(|cut| {
+        // A place, the date and an agency in brackets: drop the brackets before judging.
+        let prefix = head[..cut].split('(').next().unwrap_or_default();
+        dateline(prefix, ctx)
+    })
+}
+
 /// Words outside the date span that are not weekdays, day periods or the usual dateline labels. A CJK
 /// character is its own token, so it counts as half a word.
 fn residual_words(toks: &[Tok], start: usize, end: usize) -> usize {

@@ -65,11 +65,11 @@ const FLOORS: &[(&str, &str, f64)] = &[
     ("wcxb-dev-articles", "snippet_accuracy", 0.895),
     ("wcxb-dev-articles", "title", 0.865),
     ("wcxb-dev-articles", "author", 0.72),
-    ("wcxb-dev-articles", "date", 0.78),
+    ("wcxb-dev-articles", "date", 0.775),
     ("trafilatura-eval", "snippet_accuracy", 0.875),
     ("trafilatura-eval", "title", 0.795),
-    ("trafilatura-eval", "date", 0.755),
-    ("trafilatura-eval", "author", 0.58),
+    ("trafilatura-eval", "date", 0.775),
+    ("trafilatura-eval", "author", 0.585),
 ];
 
 /// Ceilings: the spurious-date rate may only go down.

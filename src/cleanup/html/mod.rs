@@ -77,6 +77,9 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
             }
         }
     }
+    if out.published.is_none() {
+        out.published = out.text.split("\n\n").next().and_then(|p| super::dates::lead_dateline(p, &ctx));
+    }
     out.title = out.title.map(|t| normalize::inline(&normalize::decode_entities(&t))).filter(|t| !t.is_empty());
     out.authors = out.authors.iter().map(|a| normalize::inline(&normalize::decode_entities(a))).collect();
     out

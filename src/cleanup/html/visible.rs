@@ -44,12 +44,18 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
         .or_else(|| h1s.iter().find(|h| (4..=30).contains(&h.split_whitespace().count())))
         .cloned();
 
-    let Some(title) = out.title.as_deref() else { return out };
     let Some(body) = doc.try_select("body") else { return out };
     let text = body.formatted_text();
     let lines: Vec<String> =
         text.lines().map(normalize::inline).filter(|l| !l.is_empty() && l.chars().count() <= 160).collect();
-    let at = lines.iter().position(|l| l == title).or_else(|| lines.iter().position(|l| l.contains(title)));
+    // Anchor on the headline; without an `<h1>`, on a declared title printed as a line of its own.
+    let at = match out.title.as_deref() {
+        Some(title) => lines.iter().position(|l| l == title).or_else(|| lines.iter().position(|l| l.contains(title))),
+        None => titles.iter().find_map(|t| {
+            let t = normalize::inline(t);
+            lines.iter().position(|l| !t.is_empty() && *l == t)
+        }),
+    };
     if let Some(at) = at {
         out.anchored = true;
         let after = lines.iter().skip(at + 1).take(DATELINE_AFTER);
