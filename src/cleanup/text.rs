@@ -85,6 +85,11 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
         }
     }
 
+    // Agency copy dates itself in the lead: "CAIRO, Nov. 18, 2024 (Reuters) - ...".
+    if out.published.is_none() {
+        out.published = lines.get(header_end).and_then(|l| dates::lead_dateline(l, ctx));
+    }
+
     // Short lines that are not sentences at either edge of the story are leftovers of page chrome.
     let edge = |l: &str| is_story_line(l) || (ends_sentence(l) && word_count(l) >= 5);
     let first = (0..lines.len()).find(|&i| keep[i] && edge(&lines[i]));
@@ -126,6 +131,15 @@ mod tests {
         assert_eq!(out.published, None);
         assert_eq!(out.text.split("\n\n").collect::<Vec<_>>()[1], "Les travaux");
         assert!(out.text.ends_with("selon la mairie."));
+    }
+
+    #[test]
+    fn agency_lead_dates_a_dump_without_dateline() {
+        let body = "Rains flood the valley\nLIMA, March 9, 2021 (AP) - Heavy rains flooded the valley overnight, \
+            forcing hundreds of families to leave their homes.";
+        let out = clean(body, &DateContext::default());
+        assert_eq!(out.published.map(|d| d.render()).as_deref(), Some("2021-03-09"));
+        assert!(out.text.starts_with("LIMA, March 9, 2021 (AP) - Heavy rains"));
     }
 
     #[test]

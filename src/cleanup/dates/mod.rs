@@ -79,8 +79,7 @@ pub fn dateline(line: &str, ctx: &DateContext) -> Option<PubDate> {
         return None;
     }
     let reference = ctx.reference?;
-    let (date, covered) = relative::resolve(&folded, reference)?;
-    let covered_words = folded.get(..covered).map_or(0, |s| s.split_whitespace().count());
+    let (date, covered_words) = relative::resolve(&folded, reference)?;
     if words.saturating_sub(covered_words.max(1)) <= 3 {
         Some(date)
     } else {
