@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::dates::{self, DateContext, PubDate};
-use super::furniture::{ends_sentence, is_furniture, word_count};
+use super::furniture::{ends_sentence, is_furniture, is_read_also, word_count};
 use super::{byline, normalize};
 
 /// What a text dump yields.
@@ -80,8 +80,14 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
             continue;
         }
         let repeated = counts.get(line.as_str()).copied().unwrap_or(0) >= 2 && word_count(line) <= 12;
-        if is_furniture(line) || repeated || dates::dateline(line, ctx).is_some() {
+        // Counters and separators: lines without a single letter.
+        let no_letters = !line.chars().any(char::is_alphabetic);
+        if is_furniture(line) || repeated || no_letters || dates::dateline(line, ctx).is_some() {
             keep[i] = false;
+        }
+        // A bare "Read also" line points at the headline on the next line.
+        if is_read_also(line) && word_count(line) <= 3 && lines.get(i + 1).is_some_and(|n| !ends_sentence(n)) {
+            keep[i + 1] = false;
         }
     }
 
@@ -140,6 +146,20 @@ mod tests {
         let out = clean(body, &DateContext::default());
         assert_eq!(out.published.map(|d| d.render()).as_deref(), Some("2021-03-09"));
         assert!(out.text.starts_with("LIMA, March 9, 2021 (AP) - Heavy rains"));
+    }
+
+    #[test]
+    fn read_also_links_counters_and_captions_leave_the_body() {
+        let body = "ارتفاع أسعار الذهب في الأسواق المحلية\nكتب - أحمد سمير\nصورة أرشيفية\n1532\n\
+            ارتفعت أسعار الذهب اليوم في الأسواق المحلية بنسبة اثنين بالمئة مع زيادة الطلب قبل موسم الأعياد.\n\
+            اقرأ أيضا\nالبنك المركزي يثبت أسعار الفائدة للمرة الثالثة\n\
+            وقال تجار إن الطلب على السبائك الصغيرة زاد بشكل ملحوظ خلال الأسبوع الماضي في معظم المحافظات.\n\
+            اقرأ أيضاً: الحكومة تعلن خطة جديدة لدعم صغار المستثمرين في قطاع المعادن الثمينة هذا العام";
+        let out = clean(body, &DateContext::default());
+        assert_eq!(out.authors, vec!["أحمد سمير".to_owned()]);
+        let paragraphs: Vec<&str> = out.text.split("\n\n").collect();
+        assert_eq!(paragraphs.len(), 2, "{}", out.text);
+        assert!(paragraphs[0].starts_with("ارتفعت") && paragraphs[1].starts_with("وقال"));
     }
 
     #[test]
