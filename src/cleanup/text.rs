@@ -41,10 +41,13 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
     // The header is everything before the first story line: headline, dateline, byline, widgets.
     let header_end = lines.iter().position(|l| is_story_line(l)).unwrap_or(lines.len());
 
+    // The first dateline or byline: the headline is the nearest line above it (navigation comes earlier).
+    let mut anchor: Option<usize> = None;
     for i in 0..header_end {
         if out.published.is_none() {
             if let Some(date) = dates::dateline(&lines[i], ctx) {
                 out.published = Some(date);
+                anchor.get_or_insert(i);
                 keep[i] = false;
                 continue;
             }
@@ -52,12 +55,16 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
         if out.authors.is_empty() && word_count(&lines[i]) <= 10 {
             if let Some(names) = byline::parse_line(&lines[i]) {
                 out.authors = names;
+                anchor.get_or_insert(i);
                 keep[i] = false;
             }
         }
     }
 
-    let title_at = (0..header_end).find(|&i| keep[i] && !is_furniture(&lines[i]) && word_count(&lines[i]) >= 2);
+    let headline_like = |i: usize| keep[i] && !is_furniture(&lines[i]) && word_count(&lines[i]) >= 2;
+    let title_at = anchor
+        .and_then(|a| (0..a).rev().find(|&i| headline_like(i)))
+        .or_else(|| (0..header_end).find(|&i| headline_like(i)));
     if let Some(t) = title_at {
         let mut title = lines[t].clone();
         // The headline often comes twice, once with a caption or kicker fragment run on: keep the shorter.
@@ -160,6 +167,15 @@ mod tests {
         let paragraphs: Vec<&str> = out.text.split("\n\n").collect();
         assert_eq!(paragraphs.len(), 2, "{}", out.text);
         assert!(paragraphs[0].starts_with("ارتفعت") && paragraphs[1].starts_with("وقال"));
+    }
+
+    #[test]
+    fn navigation_above_the_headline_is_not_the_title() {
+        let body = "World News\nLocal Sports\nBridge reopens after two years of repairs\nBy Ola Berg\n\
+            The city bridge reopened to traffic on Friday after two years of repairs that cost twice the estimate.";
+        let out = clean(body, &DateContext::default());
+        assert_eq!(out.title.as_deref(), Some("Bridge reopens after two years of repairs"));
+        assert!(out.text.starts_with("The city bridge"), "{}", out.text);
     }
 
     #[test]
