@@ -4,43 +4,58 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Byline openers by language; the name list follows, after an optional colon or dash.
-static BYLINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+/// Byline openers by language; the name list follows, after a colon, a dash, a space, or (`Written byAnn`,
+/// as text extraction glues it) directly when the name starts with a capital.
+static LOOSE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        // Openers that are words of their own elsewhere ("Text", "Haber", "تقرير") need a colon or dash.
-        r"(?i)^\s*(?:(?:written by|reporting by|story by|words by|by|par|von|por|yazan|كتب|كتبت|كتبه|بقلم|نویسنده|نوشته)(?:\s*[:：\-–—|/]\s*|\s+)|(?:text|texte|haber|автор|текст|作者|记者|文|اعداد|إعداد|تقرير)\s*[:：\-–—|/]\s*)(.+)$",
+        r"(?i)^\s*(?:written by|reporting by|story by|words by|posted by|published by|by|author|par|von|por|yazan|كتبت|كتبه|كتب|بقلم|نویسنده|نوشته)(\s*[:：\-–—|/]\s*|\s+)?(.+)$",
     )
     .ok()
 });
+
+/// Openers that are words of their own elsewhere ("Text", "Haber", "تقرير") need a colon or dash.
+static STRICT: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:text|texte|haber|автор|текст|作者|记者|文|اعداد|إعداد|تقرير)\s*[:：\-–—|/]\s*(.+)$").ok()
+});
+
+/// The names part of a byline line, without its opener.
+fn after_opener(line: &str) -> Option<&str> {
+    if let Some(caps) = LOOSE.as_ref().and_then(|re| re.captures(line)) {
+        let rest = caps.get(2)?;
+        // Glued forms need the case change that shows the seam: "byAnn", not "PARIS" or "Byron".
+        let glued = line[..rest.start()].chars().next_back().is_some_and(char::is_lowercase)
+            && rest.as_str().chars().next().is_some_and(char::is_uppercase);
+        if caps.get(1).is_some() || glued {
+            return Some(rest.as_str());
+        }
+    }
+    STRICT.as_ref()?.captures(line)?.get(1).map(|m| m.as_str())
+}
 
 static SPLIT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\s*(?:[,،;/&]|\s(?:and|und|et|y|и|ve|e|و)\s)\s*").ok());
 
 /// The names on a byline line, or `None` when the line is not a byline.
 pub fn parse_line(line: &str) -> Option<Vec<String>> {
-    let caps = BYLINE.as_ref()?.captures(line)?;
-    let names = split_names(caps.get(1)?.as_str());
+    let names = split_names(after_opener(line)?);
     (!names.is_empty()).then_some(names)
 }
 
 /// One author string from structured data, as given: only a leading opener ("By ") and edges are removed.
 pub fn clean_name(raw: &str) -> Option<String> {
     let raw = raw.trim();
-    let name = match BYLINE.as_ref().and_then(|re| re.captures(raw)) {
-        Some(caps) => caps.get(1).map_or(raw, |m| m.as_str()),
-        None => raw,
-    };
+    let name = after_opener(raw).unwrap_or(raw);
     let name = name.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
-    (name.chars().any(char::is_alphabetic) && name.split_whitespace().count() <= 12 && !name.starts_with("http"))
-        .then(|| name.to_owned())
+    (name.chars().any(char::is_alphabetic)
+        && name.split_whitespace().count() <= 12
+        && !name.starts_with("http")
+        && !is_placeholder(name))
+    .then(|| name.to_owned())
 }
 
 /// Splits a list of names, drops a leading opener and anything that does not look like a name.
 pub fn split_names(raw: &str) -> Vec<String> {
-    let raw = match BYLINE.as_ref().and_then(|re| re.captures(raw)) {
-        Some(caps) => caps.get(1).map_or(raw, |m| m.as_str()),
-        None => raw,
-    };
+    let raw = after_opener(raw).unwrap_or(raw);
     // "Jane Doe | Reuters", "Jane Doe - Cairo": the name comes first.
     let raw = raw.split(['|', '–', '—']).next().unwrap_or_default();
     let raw = raw.split(" - ").next().unwrap_or_default();
@@ -64,6 +79,12 @@ fn looks_like_name(s: &str) -> bool {
         && s.chars().any(char::is_alphabetic)
         && !s.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':')
         && !s.starts_with("http")
+        && !is_placeholder(s)
+}
+
+/// Labels standing where a name should be. Login names (`jdoe`) are kept: sites print them as bylines.
+fn is_placeholder(s: &str) -> bool {
+    matches!(s.to_lowercase().as_str(), "by" | "author" | "the author" | "written by" | "posted by")
 }
 
 #[cfg(test)]
@@ -78,6 +99,12 @@ mod tests {
         assert_eq!(parse_line("Автор: Иван Петров"), Some(vec!["Иван Петров".to_owned()]));
         assert_eq!(parse_line("بقلم / سارة علي"), Some(vec!["سارة علي".to_owned()]));
         assert_eq!(parse_line("Byron went home"), None);
+        assert_eq!(parse_line("Written byAnn Lee"), Some(vec!["Ann Lee".to_owned()]));
+        assert_eq!(parse_line("By"), None);
+        assert_eq!(parse_line("Authorities said"), None);
+        assert_eq!(parse_line("PARIS"), None);
+        assert_eq!(parse_line("كتبت: منى سعيد"), Some(vec!["منى سعيد".to_owned()]));
+        assert_eq!(clean_name("The Author"), None);
         assert_eq!(parse_line("Top stories"), None);
     }
 }

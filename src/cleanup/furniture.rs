@@ -89,6 +89,41 @@ fn starts_word(text: &str, start: usize) -> bool {
         || matches!(prefix, "و" | "ف" | "ب" | "ل" | "ال" | "وال" | "بال" | "لل" | "فال" | "ول" | "وب")
 }
 
+/// "Read also" openers: a line starting with one is a link to another story, however long its headline.
+const READ_ALSO: &[&str] = &[
+    "اقرا ايضا",
+    "اقرا ايضاً",
+    "اقرا المزيد",
+    "شاهد ايضا",
+    "read also",
+    "read more",
+    "see also",
+    "related:",
+    "lire aussi",
+    "a lire aussi",
+    "voir aussi",
+    "читайте также",
+    "читать также",
+    "смотрите также",
+    "lea tambien",
+    "lee tambien",
+    "lesen sie auch",
+    "mehr zum thema",
+    "ayrica okuyun",
+    "ilgili haber",
+    "بیشتر بخوانید",
+    "بخوانید",
+    "相关阅读",
+    "延伸阅读",
+    "相关新闻",
+];
+
+/// Whether a line opens with a "read also" pointer to another story.
+pub fn is_read_also(line: &str) -> bool {
+    let folded = fold_text(line.trim());
+    READ_ALSO.iter().any(|p| folded.starts_with(&fold_text(p)))
+}
+
 /// Whether a line is page furniture rather than article text.
 pub fn is_furniture(line: &str) -> bool {
     let line = line.trim();
@@ -100,7 +135,7 @@ pub fn is_furniture(line: &str) -> bool {
         return !line.chars().any(char::is_numeric);
     }
     let words = word_count(line);
-    if is_link_row(line) {
+    if is_link_row(line) || (is_read_also(line) && !ends_sentence(line)) {
         return true;
     }
     if words > 8 || (ends_sentence(line) && words >= 6) {
@@ -142,6 +177,8 @@ mod tests {
             "分享到微信",
             "返回顶部",
             "Home | World | Sport | Culture",
+            "اقرأ أيضاً: وزير الخارجية يلتقي نظيره الفرنسي في باريس لبحث الأزمة الإقليمية والتعاون الاقتصادي",
+            "Read also: Ministers meet in Brussels to discuss the new budget rules for member states",
             "• • •",
         ] {
             assert!(is_furniture(line), "{line}");

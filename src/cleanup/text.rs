@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::dates::{self, DateContext, PubDate};
-use super::furniture::{ends_sentence, is_furniture, word_count};
+use super::furniture::{ends_sentence, is_furniture, is_read_also, word_count};
 use super::{byline, normalize};
 
 /// What a text dump yields.
@@ -41,10 +41,13 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
     // The header is everything before the first story line: headline, dateline, byline, widgets.
     let header_end = lines.iter().position(|l| is_story_line(l)).unwrap_or(lines.len());
 
+    // The first dateline or byline: the headline is the nearest line above it (navigation comes earlier).
+    let mut anchor: Option<usize> = None;
     for i in 0..header_end {
         if out.published.is_none() {
             if let Some(date) = dates::dateline(&lines[i], ctx) {
                 out.published = Some(date);
+                anchor.get_or_insert(i);
                 keep[i] = false;
                 continue;
             }
@@ -52,12 +55,16 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
         if out.authors.is_empty() && word_count(&lines[i]) <= 10 {
             if let Some(names) = byline::parse_line(&lines[i]) {
                 out.authors = names;
+                anchor.get_or_insert(i);
                 keep[i] = false;
             }
         }
     }
 
-    let title_at = (0..header_end).find(|&i| keep[i] && !is_furniture(&lines[i]) && word_count(&lines[i]) >= 2);
+    let headline_like = |i: usize| keep[i] && !is_furniture(&lines[i]) && word_count(&lines[i]) >= 2;
+    let title_at = anchor
+        .and_then(|a| (0..a).rev().find(|&i| headline_like(i)))
+        .or_else(|| (0..header_end).find(|&i| headline_like(i)));
     if let Some(t) = title_at {
         let mut title = lines[t].clone();
         // The headline often comes twice, once with a caption or kicker fragment run on: keep the shorter.
@@ -80,9 +87,20 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
             continue;
         }
         let repeated = counts.get(line.as_str()).copied().unwrap_or(0) >= 2 && word_count(line) <= 12;
-        if is_furniture(line) || repeated || dates::dateline(line, ctx).is_some() {
+        // Counters and separators: lines without a single letter.
+        let no_letters = !line.chars().any(char::is_alphabetic);
+        if is_furniture(line) || repeated || no_letters || dates::dateline(line, ctx).is_some() {
             keep[i] = false;
         }
+        // A bare "Read also" line points at the headline on the next line.
+        if is_read_also(line) && word_count(line) <= 3 && lines.get(i + 1).is_some_and(|n| !ends_sentence(n)) {
+            keep[i + 1] = false;
+        }
+    }
+
+    // Agency copy dates itself in the lead: "CAIRO, Nov. 18, 2024 (Reuters) - ...".
+    if out.published.is_none() {
+        out.published = lines.get(header_end).and_then(|l| dates::lead_dateline(l, ctx));
     }
 
     // Short lines that are not sentences at either edge of the story are leftovers of page chrome.
@@ -126,6 +144,38 @@ mod tests {
         assert_eq!(out.published, None);
         assert_eq!(out.text.split("\n\n").collect::<Vec<_>>()[1], "Les travaux");
         assert!(out.text.ends_with("selon la mairie."));
+    }
+
+    #[test]
+    fn agency_lead_dates_a_dump_without_dateline() {
+        let body = "Rains flood the valley\nLIMA, March 9, 2021 (AP) - Heavy rains flooded the valley overnight, \
+            forcing hundreds of families to leave their homes.";
+        let out = clean(body, &DateContext::default());
+        assert_eq!(out.published.map(|d| d.render()).as_deref(), Some("2021-03-09"));
+        assert!(out.text.starts_with("LIMA, March 9, 2021 (AP) - Heavy rains"));
+    }
+
+    #[test]
+    fn read_also_links_counters_and_captions_leave_the_body() {
+        let body = "ارتفاع أسعار الذهب في الأسواق المحلية\nكتب - أحمد سمير\nصورة أرشيفية\n1532\n\
+            ارتفعت أسعار الذهب اليوم في الأسواق المحلية بنسبة اثنين بالمئة مع زيادة الطلب قبل موسم الأعياد.\n\
+            اقرأ أيضا\nالبنك المركزي يثبت أسعار الفائدة للمرة الثالثة\n\
+            وقال تجار إن الطلب على السبائك الصغيرة زاد بشكل ملحوظ خلال الأسبوع الماضي في معظم المحافظات.\n\
+            اقرأ أيضاً: الحكومة تعلن خطة جديدة لدعم صغار المستثمرين في قطاع المعادن الثمينة هذا العام";
+        let out = clean(body, &DateContext::default());
+        assert_eq!(out.authors, vec!["أحمد سمير".to_owned()]);
+        let paragraphs: Vec<&str> = out.text.split("\n\n").collect();
+        assert_eq!(paragraphs.len(), 2, "{}", out.text);
+        assert!(paragraphs[0].starts_with("ارتفعت") && paragraphs[1].starts_with("وقال"));
+    }
+
+    #[test]
+    fn navigation_above_the_headline_is_not_the_title() {
+        let body = "World News\nLocal Sports\nBridge reopens after two years of repairs\nBy Ola Berg\n\
+            The city bridge reopened to traffic on Friday after two years of repairs that cost twice the estimate.";
+        let out = clean(body, &DateContext::default());
+        assert_eq!(out.title.as_deref(), Some("Bridge reopens after two years of repairs"));
+        assert!(out.text.starts_with("The city bridge"), "{}", out.text);
     }
 
     #[test]

@@ -79,13 +79,26 @@ pub fn dateline(line: &str, ctx: &DateContext) -> Option<PubDate> {
         return None;
     }
     let reference = ctx.reference?;
-    let (date, covered) = relative::resolve(&folded, reference)?;
-    let covered_words = folded.get(..covered).map_or(0, |s| s.split_whitespace().count());
+    let (date, covered_words) = relative::resolve(&folded, reference)?;
     if words.saturating_sub(covered_words.max(1)) <= 3 {
         Some(date)
     } else {
         None
     }
+}
+
+/// A news lead's own dateline: `CAIRO, Nov. 18, 2024 (Reuters) - …`, `القاهرة - 18 نوفمبر 2024:` at the start
+/// of the first paragraph, before the first dash or colon.
+pub fn lead_dateline(paragraph: &str, ctx: &DateContext) -> Option<PubDate> {
+    let head: String = paragraph.chars().take(90).collect();
+    let mut cuts: Vec<usize> =
+        [" - ", " – ", " — ", ": ", " -- "].iter().flat_map(|sep| head.match_indices(sep).map(|(i, _)| i)).collect();
+    cuts.sort_unstable();
+    cuts.into_iter().take(3).find_map(|cut| {
+        // A place, the date and an agency in brackets: drop the brackets before judging.
+        let prefix = head[..cut].split('(').next().unwrap_or_default();
+        dateline(prefix, ctx)
+    })
 }
 
 /// Words outside the date span that are not weekdays, day periods or the usual dateline labels. A CJK

@@ -57,7 +57,7 @@ static COMPILED: LazyLock<Vec<(Regex, Unit)>> =
     LazyLock::new(|| PATTERNS.iter().filter_map(|(p, u)| Regex::new(p).ok().map(|r| (r, *u))).collect());
 
 /// Resolves a relative dateline; `folded` is the line folded by [`super::parse::fold_text`]. Returns the date
-/// and how many bytes of the line the expression covers.
+/// and how many words of the line the expression covers.
 pub(super) fn resolve(folded: &str, reference: DateTime<FixedOffset>) -> Option<(PubDate, usize)> {
     for (re, unit) in COMPILED.iter() {
         let Some(caps) = re.captures(folded) else { continue };
@@ -78,7 +78,7 @@ pub(super) fn resolve(folded: &str, reference: DateTime<FixedOffset>) -> Option<
             },
             Unit::Day | Unit::Week => PubDate { date: at.date_naive(), time: None, offset: None },
         };
-        return Some((date, whole.len()));
+        return Some((date, whole.as_str().split_whitespace().count()));
     }
     for word in folded.split(|c: char| !c.is_alphanumeric() && c != '\'') {
         let days = if YESTERDAY.contains(&word) {
@@ -89,7 +89,7 @@ pub(super) fn resolve(folded: &str, reference: DateTime<FixedOffset>) -> Option<
             continue;
         };
         let at = reference - Duration::days(days);
-        return Some((PubDate { date: at.date_naive(), time: None, offset: None }, word.len()));
+        return Some((PubDate { date: at.date_naive(), time: None, offset: None }, 1));
     }
     None
 }

@@ -89,3 +89,11 @@ fn future_dates_are_not_publication_dates() {
     let c = at("2024-01-10T09:00:00Z");
     assert_eq!(line("15 March 2024", &c), None);
 }
+
+#[test]
+fn news_leads_carry_their_own_dateline() {
+    let lead = |s: &str| lead_dateline(s, &ctx()).map(|d| d.render());
+    assert_eq!(lead("DHAKA, Dec 3, 2025 (BSS) - Farmers in the district have").as_deref(), Some("2025-12-03"));
+    assert_eq!(lead("عمان - 5 تشرين الأول 2023: أعلنت الحكومة اليوم").as_deref(), Some("2023-10-05"));
+    assert_eq!(lead("The minister said on Monday - in a long speech"), None);
+}

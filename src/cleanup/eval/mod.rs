@@ -92,7 +92,28 @@ fn gunzip(path: &Path) -> Result<String, EvalError> {
     flate2::read::GzDecoder::new(read(path)?.as_slice())
         .read_to_end(&mut bytes)
         .map_err(|source| EvalError::Io { path: path.to_owned(), source })?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(decode_page(bytes))
+}
+
+/// Pages are stored as fetched: UTF-8, or the charset their `<meta>` declares, else Windows-1252 (what
+/// browsers assume for undeclared legacy pages). In production the scraper hands over text already.
+fn decode_page(bytes: Vec<u8>) -> String {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return text,
+        Err(e) => e.into_bytes(),
+    };
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let label = head.split("charset=").nth(1).map(|rest| {
+        rest.trim_start_matches(['"', '\''])
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .next()
+    });
+    let encoding = label
+        .flatten()
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_8)
+        .unwrap_or(encoding_rs::WINDOWS_1252);
+    encoding.decode(&bytes).0.into_owned()
 }
 
 fn wcxb_pages(dir: &Path) -> Result<Vec<Page>, EvalError> {
@@ -273,4 +294,20 @@ pub fn run_eval(shared_data_dir: &Path, cleaner: &Cleaner) -> Result<CleanupRepo
         score("trafilatura-eval", &traf, cleaner, &mut misses)?,
     ];
     Ok(CleanupReport { sets, misses })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_pages_are_decoded_by_their_declared_charset() {
+        let latin1 = b"<meta charset=\"iso-8859-1\"><p>h\xf6here Erl\xf6se f\xfcr</p>".to_vec();
+        assert!(decode_page(latin1).contains("höhere Erlöse für"));
+        let cyrillic =
+            b"<meta http-equiv=content-type content='text/html; charset=windows-1251'>\xcc\xee\xf1\xea\xe2\xe0"
+                .to_vec();
+        assert!(decode_page(cyrillic).ends_with("Москва"));
+        assert_eq!(decode_page("déjà".as_bytes().to_vec()), "déjà");
+    }
 }

@@ -60,15 +60,16 @@ pub struct CleanupReport {
 /// Minimums CI holds the stage to, set just under the figures measured in docs/QUALITY.md.
 /// Speed is not floored here: it varies with the machine and lives in the table and the benchmarks.
 const FLOORS: &[(&str, &str, f64)] = &[
-    ("wcxb-dev-articles", "shingle_f1", 0.930),
-    ("wcxb-dev-articles", "word_f1", 0.925),
+    ("wcxb-dev-articles", "shingle_f1", 0.933),
+    ("wcxb-dev-articles", "word_f1", 0.928),
     ("wcxb-dev-articles", "snippet_accuracy", 0.895),
     ("wcxb-dev-articles", "title", 0.865),
-    ("wcxb-dev-articles", "author", 0.68),
-    ("wcxb-dev-articles", "date", 0.78),
+    ("wcxb-dev-articles", "author", 0.72),
+    ("wcxb-dev-articles", "date", 0.775),
     ("trafilatura-eval", "snippet_accuracy", 0.875),
     ("trafilatura-eval", "title", 0.795),
-    ("trafilatura-eval", "date", 0.755),
+    ("trafilatura-eval", "date", 0.775),
+    ("trafilatura-eval", "author", 0.585),
 ];
 
 /// Ceilings: the spurious-date rate may only go down.

@@ -194,6 +194,8 @@ fn ld_authors(value: Option<&Value>) -> Vec<String> {
     let mut push = |v: &Value| {
         let name = match v {
             Value::String(s) => Some(s.as_str()),
+            // A publisher standing in as author is not a byline.
+            Value::Object(o) if o.get("@type").and_then(Value::as_str) == Some("Organization") => None,
             Value::Object(o) => o.get("name").and_then(Value::as_str),
             _ => None,
         };

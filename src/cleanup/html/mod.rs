@@ -11,7 +11,7 @@ use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
 
 use super::dates::{DateContext, PubDate};
-use super::furniture::is_furniture;
+use super::furniture::{is_furniture, word_count};
 use super::{byline, normalize, text};
 
 /// What an HTML page yields.
@@ -55,7 +55,7 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
         Ok(article) => {
             out.text = main_text(&article.text_content);
             out.title = declared.or_else(|| Some(strip_site_name(&article.title)));
-            out.authors = meta.authors;
+            out.authors = if seen.authors.is_empty() { meta.authors } else { seen.authors };
             if out.authors.is_empty() {
                 out.authors = article.byline.as_deref().map(byline::split_names).unwrap_or_default();
             }
@@ -71,10 +71,14 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
                 let dump = text::clean(&body.formatted_text(), &ctx);
                 out.text = dump.text;
                 out.title = declared.or(dump.title);
-                out.authors = if meta.authors.is_empty() { dump.authors } else { meta.authors };
+                out.authors =
+                    [seen.authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
                 out.published = out.published.or(dump.published);
             }
         }
+    }
+    if out.published.is_none() {
+        out.published = out.text.split("\n\n").next().and_then(|p| super::dates::lead_dateline(p, &ctx));
     }
     out.title = out.title.map(|t| normalize::inline(&normalize::decode_entities(&t))).filter(|t| !t.is_empty());
     out.authors = out.authors.iter().map(|a| normalize::inline(&normalize::decode_entities(a))).collect();
@@ -93,9 +97,15 @@ fn strip_site_name(title: &str) -> String {
     title.trim().to_owned()
 }
 
-/// Normalises extracted text into paragraphs and drops short interface lines the scorer let through.
+/// Normalises extracted text into paragraphs and trims interface lines the scorer let through: runs of them
+/// at either end (share bars, tags, "related" headings), and very short ones anywhere. Longer vocabulary lines
+/// inside the story are kept: there they are more often text than chrome (measured on the dev sets).
 fn main_text(raw: &str) -> String {
     let paragraphs = normalize::paragraphs(raw);
-    let kept: Vec<&str> = paragraphs.split("\n\n").filter(|p| !is_furniture(p)).collect();
+    let parts: Vec<&str> = paragraphs.split("\n\n").collect();
+    let first = parts.iter().position(|p| !is_furniture(p)).unwrap_or(parts.len());
+    let last = parts.iter().rposition(|p| !is_furniture(p)).map_or(first, |i| i + 1);
+    let kept: Vec<&str> =
+        parts[first..last.max(first)].iter().filter(|p| !(word_count(p) <= 3 && is_furniture(p))).copied().collect();
     kept.join("\n\n")
 }

@@ -7,7 +7,8 @@
 use dom_query::Document;
 
 use crate::cleanup::dates::{self, DateContext, PubDate};
-use crate::cleanup::normalize;
+use crate::cleanup::furniture::word_count;
+use crate::cleanup::{byline, normalize};
 
 /// Lines after the headline searched for a dateline: bylines, share bars and a lead image caption fit.
 const DATELINE_AFTER: usize = 25;
@@ -21,6 +22,8 @@ pub struct Visible {
     pub title: Option<String>,
     /// The first dateline printed after it.
     pub published: Option<PubDate>,
+    /// Names on the byline printed near it.
+    pub authors: Vec<String>,
     /// Whether the headline was found in the page text, so the absence of a dateline near it means something.
     pub anchored: bool,
 }
@@ -41,17 +44,24 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
         .or_else(|| h1s.iter().find(|h| (4..=30).contains(&h.split_whitespace().count())))
         .cloned();
 
-    let Some(title) = out.title.as_deref() else { return out };
     let Some(body) = doc.try_select("body") else { return out };
     let text = body.formatted_text();
     let lines: Vec<String> =
         text.lines().map(normalize::inline).filter(|l| !l.is_empty() && l.chars().count() <= 160).collect();
-    let at = lines.iter().position(|l| l == title).or_else(|| lines.iter().position(|l| l.contains(title)));
+    // Anchor on the headline; without an `<h1>`, on a declared title printed as a line of its own.
+    let at = match out.title.as_deref() {
+        Some(title) => lines.iter().position(|l| l == title).or_else(|| lines.iter().position(|l| l.contains(title))),
+        None => titles.iter().find_map(|t| {
+            let t = normalize::inline(t);
+            lines.iter().position(|l| !t.is_empty() && *l == t)
+        }),
+    };
     if let Some(at) = at {
         out.anchored = true;
         let after = lines.iter().skip(at + 1).take(DATELINE_AFTER);
         let before = lines[at.saturating_sub(DATELINE_BEFORE)..at].iter().rev();
-        out.published = after.chain(before).find_map(|l| dates::dateline(l, ctx));
+        out.published = after.clone().chain(before).find_map(|l| dates::dateline(l, ctx));
+        out.authors = after.filter(|l| word_count(l) <= 12).find_map(|l| byline::parse_line(l)).unwrap_or_default();
     }
     out
 }
@@ -82,6 +92,7 @@ mod tests {
         let v = read(&doc, &["Rivers rise after the storm | Daily"], &DateContext::default());
         assert_eq!(v.title.as_deref(), Some("Rivers rise after the storm"));
         assert_eq!(v.published.map(|d| d.render()).as_deref(), Some("2024-03-03"));
+        assert_eq!(v.authors, vec!["Kim Ode".to_owned()]);
     }
 
     #[test]
