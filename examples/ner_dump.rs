@@ -83,7 +83,7 @@ fn main() -> anyhow::Result<()> {
         }
         w.flush()?;
         write_set(&out.join(format!("{lang}.train")), &splits.train, &lex)?;
-        // Only the first dev set is used for model selection; all are scored by `eval ner`.
+        // All dev sets together: python-crfsuite tags them so `ner_eval --compare` can check the Rust decoder.
         let dev: Vec<Sentence> = splits.dev.iter().flat_map(|d| d.sentences.clone()).collect();
         write_set(&out.join(format!("{lang}.dev")), &dev, &lex)?;
         let words = entity_words(&splits.train);
