@@ -2,7 +2,8 @@
 //!
 //! Usage: `ner_dump <shared/data/ner> <out dir> [lexicon dir]` (lexicon dir: `<lang>.clusters`, `<lang>.names`). Per language it writes `<lang>.train`,
 //! `<lang>.dev` (token lines `LABEL<TAB>attr attr …`, blank line between sentences; attributes are hex hashes)
-//! `<lang>.entity-words` (hashes of normalised word forms seen inside entities) and `<lang>.gazetteer`.
+//! `<lang>.entity-words` (hashes of normalised word forms seen inside entities, with counts) and the lexicons
+//! used, `<lang>.gazetteer` and `<lang>.model-clusters`.
 
 use news_enricher::contract::EntityType;
 use news_enricher::ner::corpus::{self, Sentence, LANGUAGES};
@@ -69,14 +70,20 @@ fn main() -> anyhow::Result<()> {
                 lex.gazetteer.insert(&name, t);
             }
         }
-        // The hashed gazetteer goes into the model file (train.py), so tagging sees the same matches.
+        // The lexicons the attributes were computed with go into the model file (train.py reads these two
+        // files), so tagging always sees the same clusters and gazetteer matches as training did.
         let mut w = BufWriter::new(std::fs::File::create(out.join(format!("{lang}.gazetteer")))?);
         for (key, bits) in lex.gazetteer.entries() {
             writeln!(w, "{key:016x}\t{bits}")?;
         }
         w.flush()?;
+        let mut w = BufWriter::new(std::fs::File::create(out.join(format!("{lang}.model-clusters")))?);
+        for (word, (path, len)) in &lex.clusters {
+            writeln!(w, "{word:016x}\t{path:x}\t{len}")?;
+        }
+        w.flush()?;
         write_set(&out.join(format!("{lang}.train")), &splits.train, &lex)?;
-        // Only the first dev set is used for model selection; all are scored by `eval ner`.
+        // All dev sets together: python-crfsuite tags them so `ner_eval --compare` can check the Rust decoder.
         let dev: Vec<Sentence> = splits.dev.iter().flat_map(|d| d.sentences.clone()).collect();
         write_set(&out.join(format!("{lang}.dev")), &dev, &lex)?;
         let words = entity_words(&splits.train);

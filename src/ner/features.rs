@@ -7,7 +7,7 @@
 
 use super::hash::{hash_str, mix};
 use super::lexicons::{token_key, Lexicons};
-use super::normalize::{is_arabic_letter, normalize, shape, strip_clitics};
+use super::normalize::{is_arabic_letter, shape, strip_clitics};
 use super::triggers;
 
 /// Bumped whenever the attributes change; model files record the version they were trained with.
@@ -155,15 +155,17 @@ impl Extractor {
     }
 
     fn atoms_of(&mut self, tok: &str, lex: &Lexicons) -> Atoms {
+        // `token_key` leaves the normalised token in `self.norm`.
         let key = token_key(tok, &mut self.norm);
         self.keys.push(key);
-        normalize(tok, &mut self.norm);
         let norm = self.norm.as_str();
         let word = hash_str(norm);
         let arabic = norm.chars().next().is_some_and(is_arabic_letter);
         let mut a = Atoms { word, ..Atoms::default() };
+        let mut stem_src = norm;
         if arabic {
             let c = strip_clitics(norm);
+            stem_src = c.stem;
             a.stem = hash_str(c.stem);
             a.clitic = 1 + u64::from(c.conj) + 2 * u64::from(c.prep) + 4 * u64::from(c.article);
             // A single leading conjunction or preposition letter, stripped whatever remains: lets `بروسيا`
@@ -180,7 +182,6 @@ impl Extractor {
         } else {
             a.stem = word;
         }
-        let stem_src = if arabic { &norm[strip_clitics(norm).prefix_len..] } else { norm };
         let nchars = stem_src.chars().count();
         if nchars >= 3 {
             // Affixes shorter than the word: prefixes of 1..=3 chars, suffixes of 1..=4 chars.

@@ -3,9 +3,11 @@
 use super::{NerModels, NerSpan};
 use crate::contract::EntityType;
 use std::path::Path;
+use std::sync::OnceLock;
 
-fn models() -> NerModels {
-    NerModels::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner")).unwrap()
+fn models() -> &'static NerModels {
+    static MODELS: OnceLock<NerModels> = OnceLock::new();
+    MODELS.get_or_init(|| NerModels::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner")).unwrap())
 }
 
 fn found(text: &str, spans: &[NerSpan]) -> Vec<(String, EntityType)> {
@@ -63,4 +65,20 @@ fn french_and_russian() {
     let got = found(text, &m.tag_text("ru", text).unwrap());
     assert!(got.iter().any(|(t, ty)| t.contains("Путин") && *ty == EntityType::Person), "{got:?}");
     assert!(got.contains(&("Казань".to_string(), EntityType::Location)), "{got:?}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn spans_are_sorted_nonempty_and_inside_the_text(
+        words in proptest::collection::vec(
+            "(وروسيا|بالقاهرة|الرئيس|محمد|Paris|Obama|U\\.S\\.|Москва|de|[.,«»()\\n]|\\PC{1,6})", 0..40),
+        lang in "(ar|en|fr|ru)",
+    ) {
+        let text = words.join(" ");
+        let spans = models().tag_text(&lang, &text).unwrap();
+        let n = text.chars().count();
+        proptest::prop_assert!(spans.iter().all(|s| s.start < s.end && s.end <= n));
+        proptest::prop_assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
+    }
 }

@@ -2,7 +2,9 @@
 """Trains one language's CRF with python-crfsuite on attribute files from `examples/ner_dump.rs` and exports
 it to the binary layout `src/ner/model.rs` reads.
 
-Usage: train.py LANG DUMP_DIR OUT_FILE [--c1 X] [--c2 X] [--iterations N] [--date YYYY-MM-DD]
+Usage: train.py LANG DUMP_DIR OUT_FILE [--c1 X] [--c2 X] [--iterations N] [--date YYYY-MM-DD] [--export-only]
+
+The gazetteer and clusters the dump used (DUMP_DIR/LANG.gazetteer, LANG.model-clusters) are embedded.
 """
 import argparse
 import os
@@ -120,7 +122,6 @@ def main():
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--date", default=time.strftime("%Y-%m-%d", time.gmtime()))
-    ap.add_argument("--clusters", default="")
     ap.add_argument("--export-only", action="store_true", help="re-export DUMP_DIR/LANG.crfsuite")
     args = ap.parse_args()
     d = args.dump_dir
@@ -147,7 +148,7 @@ def train(args, raw, took):
     d = args.dump_dir
     # Entity word forms guide Arabic clitic trimming only; other languages do not need them.
     words = read_counts(os.path.join(d, args.lang + ".entity-words")) if args.lang == "ar" else {}
-    clusters = read_clusters(args.clusters) if args.clusters else {}
+    clusters = read_clusters(os.path.join(d, args.lang + ".model-clusters"))
     gazetteer = read_gazetteer(os.path.join(d, args.lang + ".gazetteer"))
     n_attrs, n_weights = export(raw, args.out, args.date, words, clusters, gazetteer)
     # Dev predictions of python-crfsuite itself, to check that the Rust decoder gives the same labels.
