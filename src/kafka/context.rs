@@ -133,13 +133,22 @@ impl ClientContext for ConsumerCtx {
     fn stats(&self, stats: Statistics) {
         self.shared.set_lag(&stats);
         self.shared.set_broker_stats("consumer", &stats);
+        // librdkafka's prefetch queue: the first queue a message waits in, before the poll loop takes it.
+        let prefetched: i64 = stats
+            .topics
+            .values()
+            .flat_map(|t| t.partitions.values())
+            .filter(|p| p.partition >= 0 && p.desired)
+            .map(|p| p.fetchq_cnt.max(0))
+            .sum();
+        self.shared.metrics.queue_depth.with_label_values(&["fetch"]).set(prefetched);
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
         if error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::Fatal) {
             self.shared.fatal(format!("consumer: {error}: {reason}"));
         } else {
-            warn!(error = %error, reason, "consumer error");
+            warn!(error = %error_chain(&error), reason, "consumer error");
         }
     }
 }
@@ -182,7 +191,7 @@ impl ConsumerContext for ConsumerCtx {
             Rebalance::Assign(_) => {}
             Rebalance::Error(e) => {
                 shared.metrics.rebalances.with_label_values(&["error"]).inc();
-                warn!(error = %e, "rebalance error");
+                warn!(error = %error_chain(e), "rebalance error");
             }
         }
     }
@@ -234,9 +243,9 @@ impl ClientContext for ProducerCtx {
             Some(Code::Fatal) => self.shared.fatal(format!("producer: {error}: {reason}")),
             Some(Code::AllBrokersDown) => {
                 self.shared.health.set_producer_up(false);
-                warn!(error = %error, reason, "producer lost every broker");
+                warn!(error = %error_chain(&error), reason, "producer lost every broker");
             }
-            _ => warn!(error = %error, reason, "producer error"),
+            _ => warn!(error = %error_chain(&error), reason, "producer error"),
         }
     }
 }

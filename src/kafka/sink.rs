@@ -188,6 +188,7 @@ impl Sink {
                 warn!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, stage = "produce",
                     error_kind = kind_label(action), error = %error_chain(&error),
                     "output topic rejected the record; dead-lettering it");
+                metrics.observe_failure(Stage::Produce);
                 let failure = Failure::new(
                     Stage::Produce,
                     ErrorKind::RecordTooLarge,
