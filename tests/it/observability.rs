@@ -115,6 +115,32 @@ async fn readyz_follows_assignment_then_drain_while_the_listener_stays_up() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_counts_an_empty_assignment_as_ready_and_a_lost_producer_as_not() {
+    let cluster = MockCluster::new(1).unwrap();
+    let brokers = cluster.bootstrap_servers();
+    let t = Topics::new(&cluster, 1);
+    let a = spawn_app(settings(&brokers, &t, &[])).await;
+    wait_ready(a.http).await;
+    // One partition, two members: the second owns nothing, and a stable group with nothing to give it is ready.
+    let b = spawn_app(settings(&brokers, &t, &[])).await;
+    wait_ready(b.http).await;
+    assert_eq!(sample(&http_get(b.http, "/metrics").await.1, "news_enricher_partitions_assigned"), Some(0.0));
+    b.stop().await.unwrap();
+
+    cluster.broker_down(1).unwrap();
+    let body = eventually(60, "/readyz to report the lost producer", || async {
+        let (status, body) = http_get(a.http, "/readyz").await;
+        (status == 503).then_some(body)
+    })
+    .await;
+    assert_eq!(status_and_reason(&body), ("unavailable".into(), Some("producer has no broker connection".into())));
+    assert_eq!(http_get(a.http, "/livez").await.0, 200, "a broker outage is waited out, not a reason to restart");
+    cluster.broker_up(1).unwrap();
+    wait_ready(a.http).await;
+    a.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lag_series_follow_the_assignment_through_rebalances_and_return_to_zero() {
     let cluster = MockCluster::new(1).unwrap();
     let brokers = cluster.bootstrap_servers();
