@@ -19,3 +19,6 @@ prometheus-install:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PROMETHEUS_APT_PACKAGE); \
 		echo "prometheus: installed $$(prometheus --version 2>&1 | head -n 1)"; \
 	fi
+
+# The end-to-end suite starts Prometheus and runs promtool on the service's /metrics.
+TEST_SETUP += prometheus-install

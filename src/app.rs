@@ -130,7 +130,10 @@ impl App {
         let registry = Registry::new();
         let metrics = Metrics::register(&registry, revision())?;
         let health = Arc::new(Health::default());
-        let shared = Arc::new(Shared::new(health.clone(), metrics.clone(), settings.pipeline.drain_timeout, cancel));
+        let shared = Arc::new(
+            Shared::new(health.clone(), metrics.clone(), settings.pipeline.drain_timeout, cancel)
+                .with_offset_reset(&settings.kafka.auto_offset_reset),
+        );
 
         let producer: FutureProducer<ProducerCtx> =
             settings.kafka.producer_config().create_with_context(ProducerCtx { shared: shared.clone() })?;

@@ -249,6 +249,10 @@ impl Metrics {
             metrics.stage_failed.with_label_values(&[stage]);
             metrics.stage_duration.with_label_values(&[stage]);
         }
+        // Failures outside the timed stages: a caught panic, and a record the output topic refused.
+        for stage in [Stage::Pipeline, Stage::Produce] {
+            metrics.stage_failed.with_label_values(&[stage.as_str()]);
+        }
         for kind in ErrorKind::ALL {
             metrics.dead_letters.with_label_values(&[stage_of(kind).as_str(), kind.as_str()]);
         }

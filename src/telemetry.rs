@@ -19,3 +19,44 @@ pub fn init(log: &LogSettings) {
         LogFormat::Text => builder.with_target(false).try_init(),
     };
 }
+
+/// An error and its causes as one line, `outer: cause: root cause`, for the one log line per handled error.
+/// A cause whose text the message before it already contains is left out (librdkafka's errors repeat their
+/// code in both), so the line says each thing once.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut last = line.clone();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !last.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        last = text;
+        source = cause.source();
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] Middle);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("middle")]
+    struct Middle(#[source] std::io::Error);
+
+    #[test]
+    fn chain_lists_every_cause_once() {
+        let e = Outer(Middle(std::io::Error::other("disk gone")));
+        assert_eq!(error_chain(&e), "outer: middle: disk gone");
+        let kafka = rdkafka::error::KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull);
+        let line = error_chain(&kafka);
+        assert_eq!(line, kafka.to_string(), "the code already in the message is not repeated");
+    }
+}

@@ -12,9 +12,11 @@ use rdkafka::{ClientContext, TopicPartitionList};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
 
+use super::lag::{partition_lags, ResetPolicy};
 use super::offsets::{OffsetTracker, TopicPartition};
 use crate::health::Health;
 use crate::metrics::Metrics;
+use crate::telemetry::error_chain;
 
 /// State shared by the poll loop, the sink and the client contexts.
 pub struct Shared {
@@ -31,6 +33,10 @@ pub struct Shared {
     /// Cancelled on shutdown or a fatal error.
     pub cancel: CancellationToken,
     lag_series: Mutex<HashSet<TopicPartition>>,
+    /// Partitions assigned by the last rebalances: statistics queued before a revocation but served after it
+    /// still call the revoked partitions desired, and must not bring their series back.
+    owned: Mutex<HashSet<TopicPartition>>,
+    reset: ResetPolicy,
 }
 
 impl Shared {
@@ -44,7 +50,16 @@ impl Shared {
             revoked: Mutex::default(),
             cancel,
             lag_series: Mutex::default(),
+            owned: Mutex::default(),
+            reset: ResetPolicy::default(),
         }
+    }
+
+    /// Where partitions without a committed offset start (`kafka.auto_offset_reset`), which is what their lag
+    /// counts from.
+    pub fn with_offset_reset(mut self, auto_offset_reset: &str) -> Self {
+        self.reset = ResetPolicy::from_config(auto_offset_reset);
+        self
     }
 
     /// The offset tracker, even if a thread panicked while holding it (its state stays consistent: every
@@ -60,20 +75,14 @@ impl Shared {
         self.cancel.cancel();
     }
 
+    /// Exports the lag of every partition the statistics show as ours, and removes the series of any partition
+    /// they no longer do (revoked, or its watermarks unknown), so no value outlives its meaning.
     fn set_lag(&self, stats: &Statistics) {
+        let owned = self.owned.lock().unwrap_or_else(PoisonError::into_inner).clone();
         let mut seen = HashSet::new();
-        for (topic, t) in &stats.topics {
-            for p in t.partitions.values() {
-                if p.partition < 0 || !p.desired || p.hi_offset < 0 {
-                    continue;
-                }
-                // Position: what we stored, else what the group committed, else the log start.
-                let position = [p.stored_offset, p.committed_offset, p.lo_offset].into_iter().find(|o| *o >= 0);
-                let Some(position) = position else { continue };
-                let lag = (p.hi_offset - position).max(0);
-                self.metrics.consumer_lag.with_label_values(&[topic, &p.partition.to_string()]).set(lag);
-                seen.insert((topic.clone(), p.partition));
-            }
+        for (tp, lag) in partition_lags(stats, self.reset).into_iter().filter(|(tp, _)| owned.contains(tp)) {
+            self.metrics.consumer_lag.with_label_values(&[&tp.0, &tp.1.to_string()]).set(lag);
+            seen.insert(tp);
         }
         let mut series = self.lag_series.lock().unwrap_or_else(PoisonError::into_inner);
         for gone in series.difference(&seen) {
@@ -83,6 +92,10 @@ impl Shared {
     }
 
     fn drop_lag(&self, tps: &[TopicPartition]) {
+        let mut owned = self.owned.lock().unwrap_or_else(PoisonError::into_inner);
+        for tp in tps {
+            owned.remove(tp);
+        }
         let mut series = self.lag_series.lock().unwrap_or_else(PoisonError::into_inner);
         for tp in tps {
             if series.remove(tp) {
@@ -91,9 +104,11 @@ impl Shared {
         }
     }
 
-    fn set_broker_stats(&self, stats: &Statistics) {
+    /// Broker RTT and throttle time, labelled by client role: the consumer and producer share a `client.id`, so
+    /// labelling by it would let one client's numbers overwrite the other's.
+    fn set_broker_stats(&self, role: &str, stats: &Statistics) {
         for broker in stats.brokers.values().filter(|b| b.nodeid >= 0) {
-            let labels = [stats.client_id.as_str(), broker.name.as_str()];
+            let labels = [role, broker.name.as_str()];
             if let Some(rtt) = &broker.rtt {
                 self.metrics.broker_rtt.with_label_values(&labels).set(rtt.avg as f64 / 1e6);
             }
@@ -117,14 +132,23 @@ pub struct ConsumerCtx {
 impl ClientContext for ConsumerCtx {
     fn stats(&self, stats: Statistics) {
         self.shared.set_lag(&stats);
-        self.shared.set_broker_stats(&stats);
+        self.shared.set_broker_stats("consumer", &stats);
+        // librdkafka's prefetch queue: the first queue a message waits in, before the poll loop takes it.
+        let prefetched: i64 = stats
+            .topics
+            .values()
+            .flat_map(|t| t.partitions.values())
+            .filter(|p| p.partition >= 0 && p.desired)
+            .map(|p| p.fetchq_cnt.max(0))
+            .sum();
+        self.shared.metrics.queue_depth.with_label_values(&["fetch"]).set(prefetched);
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
         if error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::Fatal) {
             self.shared.fatal(format!("consumer: {error}: {reason}"));
         } else {
-            warn!(error = %error, reason, "consumer error");
+            warn!(error = %error_chain(&error), reason, "consumer error");
         }
     }
 }
@@ -154,7 +178,7 @@ impl ConsumerContext for ConsumerCtx {
                     Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => {}
                     Err(e) => {
                         shared.metrics.commits.with_label_values(&["error"]).inc();
-                        warn!(error = %e, "commit on revocation failed");
+                        warn!(error = %error_chain(&e), "commit on revocation failed");
                     }
                 }
                 shared.drop_lag(&revoked);
@@ -167,7 +191,7 @@ impl ConsumerContext for ConsumerCtx {
             Rebalance::Assign(_) => {}
             Rebalance::Error(e) => {
                 shared.metrics.rebalances.with_label_values(&["error"]).inc();
-                warn!(error = %e, "rebalance error");
+                warn!(error = %error_chain(e), "rebalance error");
             }
         }
     }
@@ -176,6 +200,7 @@ impl ConsumerContext for ConsumerCtx {
         if let Rebalance::Assign(tpl) = rebalance {
             let shared = &self.shared;
             shared.metrics.rebalances.with_label_values(&["assign"]).inc();
+            shared.owned.lock().unwrap_or_else(PoisonError::into_inner).extend(partitions(tpl));
             let assigned = consumer.assignment().map_or(tpl.count(), |a| a.count());
             shared.health.set_assignment(assigned);
             shared.metrics.partitions_assigned.set(i64::try_from(assigned).unwrap_or(0));
@@ -190,7 +215,7 @@ impl ConsumerContext for ConsumerCtx {
             Err(KafkaError::ConsumerCommit(rdkafka::types::RDKafkaErrorCode::NoOffset)) => {}
             Err(e) => {
                 self.shared.metrics.commits.with_label_values(&["error"]).inc();
-                warn!(error = %e, "offset commit failed");
+                warn!(error = %error_chain(&e), "offset commit failed");
             }
         }
     }
@@ -206,7 +231,7 @@ impl ClientContext for ProducerCtx {
     fn stats(&self, stats: Statistics) {
         let shared = &self.shared;
         shared.metrics.producer_queue.set(i64::try_from(stats.msg_cnt).unwrap_or(i64::MAX));
-        shared.set_broker_stats(&stats);
+        shared.set_broker_stats("producer", &stats);
         let up = stats.brokers.values().any(|b| b.nodeid >= 0 && b.state == "UP");
         shared.health.set_producer_up(up);
         debug!(up, queued = stats.msg_cnt, "producer statistics");
@@ -218,9 +243,9 @@ impl ClientContext for ProducerCtx {
             Some(Code::Fatal) => self.shared.fatal(format!("producer: {error}: {reason}")),
             Some(Code::AllBrokersDown) => {
                 self.shared.health.set_producer_up(false);
-                warn!(error = %error, reason, "producer lost every broker");
+                warn!(error = %error_chain(&error), reason, "producer lost every broker");
             }
-            _ => warn!(error = %error, reason, "producer error"),
+            _ => warn!(error = %error_chain(&error), reason, "producer error"),
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod budget;
 pub mod context;
 pub mod errors;
+pub mod lag;
 pub mod offsets;
 pub mod sink;
 pub mod source;

@@ -26,6 +26,7 @@ use super::Job;
 use crate::contract::dlq_headers;
 use crate::metrics::stage_of;
 use crate::pipeline::{ErrorKind, Failure, Original, Stage};
+use crate::telemetry::error_chain;
 use crate::worker::{self, Outcome, OutputLimits};
 
 /// Longest wait between retries of a record the brokers did not take.
@@ -172,8 +173,7 @@ impl Sink {
                             .dead_letters
                             .with_label_values(&[stage_of(failure.kind).as_str(), failure.kind.as_str()])
                             .inc();
-                        debug!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, stage = failure.stage.as_str(),
-                            kind = failure.kind.as_str(), reason = %failure.message, "dead-lettered");
+                        log_dead_letter(&job, failure);
                     }
                 }
                 self.complete(job);
@@ -185,8 +185,10 @@ impl Sink {
         metrics.delivery_errors.with_label_values(&[kind_label(action)]).inc();
         match (action, outcome) {
             (Action::DeadLetter, Outcome::Record { payload, .. }) => {
-                warn!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, error = %error,
+                warn!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, stage = "produce",
+                    error_kind = kind_label(action), error = %error_chain(&error),
                     "output topic rejected the record; dead-lettering it");
+                metrics.observe_failure(Stage::Produce);
                 let failure = Failure::new(
                     Stage::Produce,
                     ErrorKind::RecordTooLarge,
@@ -203,7 +205,8 @@ impl Sink {
                 let mut job = job;
                 job.attempts = job.attempts.saturating_add(1);
                 let backoff = MAX_BACKOFF.min(Duration::from_millis(50) * 2u32.saturating_pow(job.attempts.min(10)));
-                warn!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, error = %error,
+                warn!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, stage = "produce",
+                    error_kind = kind_label(action), error = %error_chain(&error), attempts = job.attempts,
                     "delivery failed; retrying (offset not stored until it succeeds)");
                 deliveries.push(self.deliver(job, outcome, backoff));
             }
@@ -232,6 +235,16 @@ impl Sink {
             }
         }
     }
+}
+
+/// The log line of a dead-lettered message, with the fields operators filter on. The warn line carries the
+/// kind's fixed description only: a failure's details can quote the message (serde names the value it could not
+/// read), so they go to debug, like anything else that may hold article text.
+fn log_dead_letter(job: &Job, failure: &Failure) {
+    warn!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, stage = failure.stage.as_str(),
+        error_kind = failure.kind.as_str(), error = %failure.kind, "message dead-lettered");
+    debug!(topic = %job.tp.0, partition = job.tp.1, offset = job.offset, stage = failure.stage.as_str(),
+        error_kind = failure.kind.as_str(), details = %failure.message, "dead-letter details");
 }
 
 fn truncate_on_char_boundary(s: &mut String, max: usize) {

@@ -73,7 +73,7 @@ impl Source {
                     if classify(&e) == Action::Fatal {
                         self.shared.fatal(format!("consumer: {e}"));
                     } else {
-                        warn!(error = %e, "consumer poll error");
+                        warn!(error = %crate::telemetry::error_chain(&e), "consumer poll error");
                     }
                 }
                 None => {}

@@ -1,5 +1,7 @@
 //! Cross-field rules checked once at startup; every message names the key to fix.
 
+use std::time::Duration;
+
 use super::{bytes_usize, load::ConfigError, Settings};
 
 impl Settings {
@@ -55,6 +57,11 @@ impl Settings {
              the group session"
                 .into(),
         );
+        // Lag, broker RTT and producer readiness come from the statistics callback: zero would switch them off.
+        need(
+            (Duration::from_secs(1)..=Duration::from_secs(60)).contains(&k.statistics_interval),
+            "kafka.statistics_interval: must be between 1s and 60s (lag and broker metrics come from it)".into(),
+        );
         need(p.max_in_flight_messages >= 1, "pipeline.max_in_flight_messages: must be at least 1".into());
         need(p.max_message_bytes.as_u64() >= 1024, "pipeline.max_message_bytes: must be at least 1KiB".into());
         need(
@@ -100,6 +107,8 @@ mod tests {
         assert!(e.contains("pipeline.max_in_flight_bytes"), "{e}");
         let e = errors_for(&[("NEWS_ENRICHER__HTTP__LISTEN_ADDR", "localhost")]);
         assert!(e.contains("http.listen_addr"), "{e}");
+        let e = errors_for(&[("NEWS_ENRICHER__KAFKA__STATISTICS_INTERVAL", "0s")]);
+        assert!(e.contains("kafka.statistics_interval"), "{e}");
         let e = errors_for(&[("NEWS_ENRICHER__KAFKA__DEAD_LETTER_TOPIC", "articles.enriched")]);
         assert!(e.contains("kafka.dead_letter_topic"), "{e}");
     }

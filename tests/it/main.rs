@@ -5,6 +5,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod logs;
+mod observability;
 
 use std::collections::HashMap;
 use std::sync::Arc;
