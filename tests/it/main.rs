@@ -107,8 +107,9 @@ async fn http_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// Waits (bounded, generously: the suite runs many clusters at once on two cores) for `/readyz` to say 200.
 async fn wait_ready(addr: std::net::SocketAddr) {
-    for _ in 0..300 {
+    for _ in 0..1200 {
         if http_get(addr, "/readyz").await.0 == 200 {
             return;
         }
