@@ -10,6 +10,7 @@ use prometheus::Registry;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{FutureProducer, Producer};
+use rdkafka::TopicPartitionList;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -19,6 +20,7 @@ use crate::cleanup::Cleaner;
 use crate::entities::EntityTagger;
 use crate::health::Health;
 use crate::http::HttpServer;
+use crate::kafka::bounds::Bounds;
 use crate::kafka::budget::Budget;
 use crate::kafka::context::{ConsumerCtx, ProducerCtx, Shared};
 use crate::kafka::sink::Sink;
@@ -108,8 +110,22 @@ pub fn revision() -> &'static str {
     option_env!("NEWS_ENRICHER_REVISION").unwrap_or("unknown")
 }
 
+/// What the consumer reads.
+pub enum Input {
+    /// The group's share of the configured input topics, until stopped (the service).
+    Subscribe,
+    /// Fixed partitions from fixed offsets, each up to its end offset, then stop (replay).
+    Assign {
+        /// Partitions and the offsets to start from.
+        start: TopicPartitionList,
+        /// Where each partition ends.
+        bounds: Arc<Bounds>,
+    },
+}
+
 /// A built service, connected and bound, not yet consuming.
 pub struct App {
+    bounds: Option<Arc<Bounds>>,
     settings: Settings,
     shared: Arc<Shared>,
     consumer: Arc<BaseConsumer<ConsumerCtx>>,
@@ -126,6 +142,16 @@ impl App {
         settings: Settings,
         pipeline: Arc<Pipeline>,
         cancel: CancellationToken,
+    ) -> Result<Self, AppError> {
+        Self::build_with(settings, pipeline, cancel, Input::Subscribe).await
+    }
+
+    /// Builds the runtime for a given input: the service's subscription or a replay's bounded assignment.
+    pub async fn build_with(
+        settings: Settings,
+        pipeline: Arc<Pipeline>,
+        cancel: CancellationToken,
+        input: Input,
     ) -> Result<Self, AppError> {
         let registry = Registry::new();
         let metrics = Metrics::register(&registry, revision())?;
@@ -157,7 +183,18 @@ impl App {
 
         let consumer: BaseConsumer<ConsumerCtx> =
             settings.kafka.consumer_config().create_with_context(ConsumerCtx { shared: shared.clone() })?;
-        consumer.subscribe(&settings.kafka.input_topics())?;
+        let bounds = match input {
+            Input::Subscribe => {
+                consumer.subscribe(&settings.kafka.input_topics())?;
+                None
+            }
+            Input::Assign { start, bounds } => {
+                // No group membership, no rebalances: the group only keeps the committed offsets.
+                consumer.assign(&start)?;
+                health.set_assignment(start.count());
+                Some(bounds)
+            }
+        };
 
         let workers = settings.pipeline.worker_threads();
         let pool =
@@ -171,6 +208,7 @@ impl App {
             "service built; metrics at http://{http_addr}/metrics"
         );
         Ok(Self {
+            bounds,
             settings,
             shared,
             consumer: Arc::new(consumer),
@@ -187,10 +225,15 @@ impl App {
         self.http_addr
     }
 
-    /// Consumes until the cancellation token fires (signal or fatal error), then drains: stop polling, let
+    /// State shared by the poll loop and the sink (offsets stored so far), for progress reporting.
+    pub fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
+    /// Consumes until the cancellation token fires (signal, fatal error, or a bounded run's end), then drains: stop polling, let
     /// in-flight messages be delivered within the drain timeout, flush, commit stored offsets, leave the group.
     pub async fn run(self) -> Result<(), AppError> {
-        let Self { settings, shared, consumer, producer, pool, pipeline, http, .. } = self;
+        let Self { settings, shared, consumer, producer, pool, pipeline, http, bounds, .. } = self;
         let cancel = shared.cancel.clone();
         let http_cancel = CancellationToken::new();
         let http_task = tokio::spawn(http.serve(http_cancel.clone()));
@@ -217,6 +260,7 @@ impl App {
             pipeline,
             limits,
             jobs: jobs_tx,
+            bounds,
         };
         let poll_thread = std::thread::Builder::new().name("kafka-poll".into()).spawn(move || source.run())?;
 
