@@ -106,8 +106,7 @@ pub fn run(mut settings: Settings, args: &ReplayArgs) -> Result<ExitCode, Replay
     let starts = plan::resume_points(&ranges, &committed);
     drop((plan_client, progress_client));
 
-    let tracks: Vec<Track> =
-        ranges.iter().zip(&starts).map(|(r, &s)| Track { range: *r, resumed_at: s }).collect();
+    let tracks: Vec<Track> = ranges.iter().zip(&starts).map(|(r, &s)| Track { range: *r, resumed_at: s }).collect();
     let total: u64 = ranges.iter().map(PartitionRange::len).sum();
     let remaining: u64 = tracks.iter().map(|t| u64::try_from(t.range.end - t.resumed_at).unwrap_or(0)).sum();
     if args.dry_run {
@@ -117,8 +116,13 @@ pub fn run(mut settings: Settings, args: &ReplayArgs) -> Result<ExitCode, Replay
     info!(run_id = %id.run_id, group = %id.group, topic, output, from = %args.from, to = %args.to, total, remaining,
         resumed, "replay planned");
     for t in &tracks {
-        info!(partition = t.range.partition, start = t.range.start, end = t.range.end, from = t.resumed_at,
-            "replay range");
+        info!(
+            partition = t.range.partition,
+            start = t.range.start,
+            end = t.range.end,
+            from = t.resumed_at,
+            "replay range"
+        );
     }
     let todo: Vec<Track> = tracks.iter().filter(|t| t.resumed_at < t.range.end).cloned().collect();
     if todo.is_empty() {

@@ -170,7 +170,12 @@ pub fn resolve<C: rdkafka::consumer::ConsumerContext>(
     let mut ranges = Vec::new();
     for &p in &partitions {
         let (low, high) = consumer.fetch_watermarks(topic, p, timeout)?;
-        let at = Lookup { low, high, from_time: from_times.get(&p).copied().flatten(), to_time: to_times.get(&p).copied().flatten() };
+        let at = Lookup {
+            low,
+            high,
+            from_time: from_times.get(&p).copied().flatten(),
+            to_time: to_times.get(&p).copied().flatten(),
+        };
         ranges.extend(resolve_partition(p, from, to, &at));
     }
     ranges.sort_by_key(|r| r.partition);
@@ -214,7 +219,9 @@ mod tests {
         assert_eq!(Bound::parse("earliest").unwrap(), Bound::Earliest);
         assert_eq!(Bound::parse("now").unwrap(), Bound::Now);
         assert!(matches!(Bound::parse("2024-11-01T00:00:00Z").unwrap(), Bound::Time(_)));
-        assert!(matches!(Bound::parse("2024-11-01T00:00:00+03:00").unwrap(), Bound::Time(t) if t.timestamp() == 1_730_408_400));
+        assert!(
+            matches!(Bound::parse("2024-11-01T00:00:00+03:00").unwrap(), Bound::Time(t) if t.timestamp() == 1_730_408_400)
+        );
         assert_eq!(Bound::parse("0:10, 2:7").unwrap(), Bound::Offsets([(0, 10), (2, 7)].into_iter().collect()));
     }
 
@@ -246,15 +253,24 @@ mod tests {
         lookup.from_time = Some(12);
         lookup.to_time = Some(30);
         let to = Bound::parse("2031-01-01T00:00:00Z").unwrap();
-        assert_eq!(resolve_partition(0, &from, &to, &lookup).unwrap(), PartitionRange { partition: 0, start: 12, end: 30 });
+        assert_eq!(
+            resolve_partition(0, &from, &to, &lookup).unwrap(),
+            PartitionRange { partition: 0, start: 12, end: 30 }
+        );
     }
 
     #[test]
     fn offsets_skip_unlisted_partitions_and_clamp_into_the_log() {
         let from = Bound::parse("0:2,1:500").unwrap();
         let to = Bound::parse("0:1000").unwrap();
-        assert_eq!(resolve_partition(0, &from, &to, &at(10, 60)).unwrap(), PartitionRange { partition: 0, start: 10, end: 60 });
-        assert_eq!(resolve_partition(1, &from, &to, &at(0, 60)).unwrap(), PartitionRange { partition: 1, start: 60, end: 60 });
+        assert_eq!(
+            resolve_partition(0, &from, &to, &at(10, 60)).unwrap(),
+            PartitionRange { partition: 0, start: 10, end: 60 }
+        );
+        assert_eq!(
+            resolve_partition(1, &from, &to, &at(0, 60)).unwrap(),
+            PartitionRange { partition: 1, start: 60, end: 60 }
+        );
         assert_eq!(resolve_partition(2, &from, &to, &at(0, 60)), None);
         let r = resolve_partition(0, &Bound::parse("0:50").unwrap(), &Bound::parse("0:20").unwrap(), &at(0, 60));
         assert!(r.unwrap().is_empty(), "an end before the start is an empty range");

@@ -115,7 +115,11 @@ fn logged_in<'a>(log: &'a [serde_json::Value], message: &str) -> Vec<&'a serde_j
 }
 
 fn field<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
-    if v["fields"].is_object() { &v["fields"][name] } else { &v[name] }
+    if v["fields"].is_object() {
+        &v["fields"][name]
+    } else {
+        &v[name]
+    }
 }
 
 /// Produces messages in order with explicit timestamps (`None`: the producer's clock).
@@ -177,7 +181,8 @@ fn read_topics(topics: &[&str], expected: usize) -> Vec<Found> {
             idle = Instant::now();
             let value = m.payload().unwrap_or_default().to_vec();
             let json: serde_json::Value = serde_json::from_slice(&value).unwrap();
-            let origin = (json["source"]["partition"].as_i64().unwrap() as i32, json["source"]["offset"].as_i64().unwrap());
+            let origin =
+                (json["source"]["partition"].as_i64().unwrap() as i32, json["source"]["offset"].as_i64().unwrap());
             let key = String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned();
             found.push(Found { key, value, json, origin });
         }
@@ -298,7 +303,8 @@ async fn replay_to_now_on_a_live_topic_stops_at_the_ends_frozen_at_start() {
     let messages = corpus(1_500, MAX_MESSAGE_BYTES);
     produce_timed(&t.input, &messages, |_| None);
     // A producer keeps writing to the input for the whole replay.
-    let (stop, started, written) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(0usize)));
+    let (stop, started, written) =
+        (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(0usize)));
     let writer = {
         let (stop, started, written, input) = (stop.clone(), started.clone(), written.clone(), t.input.clone());
         std::thread::spawn(move || {
@@ -448,4 +454,3 @@ async fn replayed_records_are_byte_identical_to_live_ones_apart_from_timings_and
     // The comparison is not vacuous: the replayed records do carry a `replay` field the live ones lack.
     assert!(replayed.iter().any(|f| f.json["replay"].is_object()) && live.iter().all(|f| f.json["replay"].is_null()));
 }
-
