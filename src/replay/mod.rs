@@ -90,6 +90,13 @@ pub fn run(mut settings: Settings, args: &ReplayArgs) -> Result<ExitCode, Replay
     if output == topic || output == settings.kafka.dead_letter_topic {
         return Err(ReplayError::Spec(format!("--output-topic `{output}` is the input or dead-letter topic")));
     }
+    if args.group.as_deref() == Some(settings.kafka.group_id.as_str()) {
+        // Committing replay progress there would move the live service's offsets.
+        return Err(ReplayError::Spec(format!(
+            "--group `{}` is the service's group (kafka.group_id)",
+            settings.kafka.group_id
+        )));
+    }
     let id = Identity::derive(&topic, &args.from, &args.to, &output, args.group.as_deref());
     let base = settings.kafka.consumer_config();
     let progress_client = plan::group_client(&base, &id.group)?;
