@@ -294,6 +294,12 @@ async fn replay_from_offsets_starts_each_listed_partition_there_and_skips_the_re
     let found = by_origin(&read_topics(&[&t.output, &t.dead], want.len()));
     assert_eq!(found.keys().copied().collect::<BTreeSet<_>>(), want);
     assert!(found.values().all(|&n| n == 1), "no duplicates");
+
+    // The same command again: the run is complete, so it does nothing.
+    let (status, _, log) = Replay::run(&t.dead, &args, "offsets-again");
+    assert!(status.success());
+    assert_eq!(logged_in(&log, "replay already complete: nothing to do").len(), 1);
+    assert_eq!(read_topics(&[&t.output, &t.dead], want.len()).len(), want.len(), "nothing written twice");
 }
 
 #[tokio::test]
