@@ -125,7 +125,6 @@ pub enum Input {
 
 /// A built service, connected and bound, not yet consuming.
 pub struct App {
-    bounds: Option<Arc<Bounds>>,
     settings: Settings,
     shared: Arc<Shared>,
     consumer: Arc<BaseConsumer<ConsumerCtx>>,
@@ -134,6 +133,7 @@ pub struct App {
     pipeline: Arc<Pipeline>,
     http: HttpServer,
     http_addr: SocketAddr,
+    bounds: Option<Arc<Bounds>>,
 }
 
 impl App {
@@ -208,7 +208,6 @@ impl App {
             "service built; metrics at http://{http_addr}/metrics"
         );
         Ok(Self {
-            bounds,
             settings,
             shared,
             consumer: Arc::new(consumer),
@@ -217,6 +216,7 @@ impl App {
             pipeline,
             http,
             http_addr,
+            bounds,
         })
     }
 
@@ -230,8 +230,9 @@ impl App {
         self.shared.clone()
     }
 
-    /// Consumes until the cancellation token fires (signal, fatal error, or a bounded run's end), then drains: stop polling, let
-    /// in-flight messages be delivered within the drain timeout, flush, commit stored offsets, leave the group.
+    /// Consumes until the cancellation token fires (signal, fatal error, or a bounded run's end), then drains:
+    /// stop polling, let in-flight messages be delivered within the drain timeout, flush, commit stored offsets,
+    /// leave the group.
     pub async fn run(self) -> Result<(), AppError> {
         let Self { settings, shared, consumer, producer, pool, pipeline, http, bounds, .. } = self;
         let cancel = shared.cancel.clone();

@@ -183,7 +183,8 @@ pub fn run(mut settings: Settings, args: &ReplayArgs) -> Result<ExitCode, Replay
         info!(run_id = %id.run_id, total, "replay complete: every partition committed up to its end offset");
         Ok(ExitCode::SUCCESS)
     } else {
-        info!(run_id = %id.run_id, partitions = ?behind, "replay stopped before its end; run the same command to continue");
+        let hint = "replay stopped before its end; run the same command to continue";
+        tracing::warn!(run_id = %id.run_id, partitions = ?behind, "{hint}");
         Ok(ExitCode::from(EXIT_INCOMPLETE))
     }
 }

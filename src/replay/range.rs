@@ -219,9 +219,8 @@ mod tests {
         assert_eq!(Bound::parse("earliest").unwrap(), Bound::Earliest);
         assert_eq!(Bound::parse("now").unwrap(), Bound::Now);
         assert!(matches!(Bound::parse("2024-11-01T00:00:00Z").unwrap(), Bound::Time(_)));
-        assert!(
-            matches!(Bound::parse("2024-11-01T00:00:00+03:00").unwrap(), Bound::Time(t) if t.timestamp() == 1_730_408_400)
-        );
+        assert!(matches!(Bound::parse("2024-11-01T00:00:00+03:00").unwrap(),
+                Bound::Time(t) if t.timestamp() == 1_730_408_400));
         assert_eq!(Bound::parse("0:10, 2:7").unwrap(), Bound::Offsets([(0, 10), (2, 7)].into_iter().collect()));
     }
 
