@@ -10,6 +10,7 @@ use prometheus::Registry;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{FutureProducer, Producer};
+use rdkafka::TopicPartitionList;
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -19,6 +20,7 @@ use crate::cleanup::Cleaner;
 use crate::entities::EntityTagger;
 use crate::health::Health;
 use crate::http::HttpServer;
+use crate::kafka::bounds::Bounds;
 use crate::kafka::budget::Budget;
 use crate::kafka::context::{ConsumerCtx, ProducerCtx, Shared};
 use crate::kafka::sink::Sink;
@@ -108,6 +110,19 @@ pub fn revision() -> &'static str {
     option_env!("NEWS_ENRICHER_REVISION").unwrap_or("unknown")
 }
 
+/// What the consumer reads.
+pub enum Input {
+    /// The group's share of the configured input topics, until stopped (the service).
+    Subscribe,
+    /// Fixed partitions from fixed offsets, each up to its end offset, then stop (replay).
+    Assign {
+        /// Partitions and the offsets to start from.
+        start: TopicPartitionList,
+        /// Where each partition ends.
+        bounds: Arc<Bounds>,
+    },
+}
+
 /// A built service, connected and bound, not yet consuming.
 pub struct App {
     settings: Settings,
@@ -118,6 +133,7 @@ pub struct App {
     pipeline: Arc<Pipeline>,
     http: HttpServer,
     http_addr: SocketAddr,
+    bounds: Option<Arc<Bounds>>,
 }
 
 impl App {
@@ -126,6 +142,16 @@ impl App {
         settings: Settings,
         pipeline: Arc<Pipeline>,
         cancel: CancellationToken,
+    ) -> Result<Self, AppError> {
+        Self::build_with(settings, pipeline, cancel, Input::Subscribe).await
+    }
+
+    /// Builds the runtime for a given input: the service's subscription or a replay's bounded assignment.
+    pub async fn build_with(
+        settings: Settings,
+        pipeline: Arc<Pipeline>,
+        cancel: CancellationToken,
+        input: Input,
     ) -> Result<Self, AppError> {
         let registry = Registry::new();
         let metrics = Metrics::register(&registry, revision())?;
@@ -160,7 +186,18 @@ impl App {
 
         let consumer: BaseConsumer<ConsumerCtx> =
             settings.kafka.consumer_config().create_with_context(ConsumerCtx { shared: shared.clone() })?;
-        consumer.subscribe(&settings.kafka.input_topics())?;
+        let bounds = match input {
+            Input::Subscribe => {
+                consumer.subscribe(&settings.kafka.input_topics())?;
+                None
+            }
+            Input::Assign { start, bounds } => {
+                // No group membership, no rebalances: the group only keeps the committed offsets.
+                consumer.assign(&start)?;
+                health.set_assignment(start.count());
+                Some(bounds)
+            }
+        };
 
         let workers = settings.pipeline.worker_threads();
         let pool =
@@ -182,6 +219,7 @@ impl App {
             pipeline,
             http,
             http_addr,
+            bounds,
         })
     }
 
@@ -190,10 +228,16 @@ impl App {
         self.http_addr
     }
 
-    /// Consumes until the cancellation token fires (signal or fatal error), then drains: stop polling, let
-    /// in-flight messages be delivered within the drain timeout, flush, commit stored offsets, leave the group.
+    /// State shared by the poll loop and the sink (offsets stored so far), for progress reporting.
+    pub fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
+    /// Consumes until the cancellation token fires (signal, fatal error, or a bounded run's end), then drains:
+    /// stop polling, let in-flight messages be delivered within the drain timeout, flush, commit stored offsets,
+    /// leave the group.
     pub async fn run(self) -> Result<(), AppError> {
-        let Self { settings, shared, consumer, producer, pool, pipeline, http, .. } = self;
+        let Self { settings, shared, consumer, producer, pool, pipeline, http, bounds, .. } = self;
         let cancel = shared.cancel.clone();
         let http_cancel = CancellationToken::new();
         let http_task = tokio::spawn(http.serve(http_cancel.clone()));
@@ -220,6 +264,7 @@ impl App {
             pipeline,
             limits,
             jobs: jobs_tx,
+            bounds,
         };
         let poll_thread = std::thread::Builder::new().name("kafka-poll".into()).spawn(move || source.run())?;
 

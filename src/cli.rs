@@ -30,6 +30,27 @@ pub enum Command {
         #[arg(long, value_name = "DIR", default_value = "samples/articles")]
         samples: PathBuf,
     },
+    /// Re-run a range of the input topic through the pipeline into an output topic, then exit; resumable.
+    Replay {
+        /// Start: an RFC 3339 time (`2024-11-01T00:00:00Z`), `earliest`, or `partition:offset,...`.
+        #[arg(long)]
+        from: String,
+        /// End (exclusive): an RFC 3339 time, `now` (the log end when first started), or `partition:offset,...`.
+        #[arg(long, default_value = "now")]
+        to: String,
+        /// Topic to read; the configured input topic when absent.
+        #[arg(long)]
+        topic: Option<String>,
+        /// Topic to write, e.g. `articles.enriched.v2`; the configured output topic when absent.
+        #[arg(long)]
+        output_topic: Option<String>,
+        /// Consumer group holding the progress; derived from topic, bounds and output when absent.
+        #[arg(long)]
+        group: Option<String>,
+        /// Print the resolved offset ranges and the message count, and exit without processing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Enrich JSON Lines of input messages into JSON Lines of records, through the same pipeline.
     Process {
         /// Input file, or `-` for standard input.

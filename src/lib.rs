@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod ner;
 pub mod offline;
 pub mod pipeline;
+pub mod replay;
 pub mod settings;
 pub mod telemetry;
 pub mod worker;

@@ -1,6 +1,7 @@
 //! The Kafka side of the service: client contexts (rebalance, statistics), the poll loop that admits
 //! messages, the sink that writes results in order and stores offsets after delivery.
 
+pub mod bounds;
 pub mod budget;
 pub mod context;
 pub mod errors;

@@ -3,6 +3,9 @@
 //!
 //! When the budget is full the loop pauses its partitions and keeps polling (so rebalances and group
 //! membership are served) until room frees up: backpressure reaches the broker without blocking the group.
+//!
+//! With [`Bounds`] (replay) it also drops what lies past each partition's end, keeps finished partitions
+//! paused, and stops once every partition is finished and everything read has been handed on.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, PoisonError};
@@ -10,9 +13,11 @@ use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message, OwnedMessage};
+use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::{mpsc, oneshot};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
+use super::bounds::Bounds;
 use super::budget::Budget;
 use super::context::{ConsumerCtx, Shared};
 use super::errors::{classify, Action};
@@ -41,6 +46,8 @@ pub struct Source {
     pub limits: OutputLimits,
     /// Jobs, in consumption order, to the sink.
     pub jobs: mpsc::Sender<Job>,
+    /// Per-partition end offsets of a bounded run; `None` for the service.
+    pub bounds: Option<Arc<Bounds>>,
 }
 
 impl Source {
@@ -50,6 +57,11 @@ impl Source {
         let mut held: VecDeque<OwnedMessage> = VecDeque::new();
         let mut paused = false;
         while !self.shared.cancel.is_cancelled() {
+            if held.is_empty() && self.bounds.as_ref().is_some_and(|b| b.all_finished()) {
+                info!("every partition reached its end offset; draining");
+                self.shared.cancel.cancel();
+                break;
+            }
             self.shared.health.touch();
             self.drop_revoked(&mut held);
             while let Some(message) = held.front() {
@@ -68,7 +80,12 @@ impl Source {
                 self.set_paused(paused);
             }
             match self.consumer.poll(if paused { Duration::ZERO } else { POLL_WAIT }) {
-                Some(Ok(message)) => held.push_back(message.detach()),
+                Some(Ok(message)) => {
+                    let message = message.detach();
+                    if self.in_bounds(&message) {
+                        held.push_back(message);
+                    }
+                }
                 Some(Err(e)) => {
                     if classify(&e) == Action::Fatal {
                         self.shared.fatal(format!("consumer: {e}"));
@@ -76,7 +93,7 @@ impl Source {
                         warn!(error = %crate::telemetry::error_chain(&e), "consumer poll error");
                     }
                 }
-                None => {}
+                None => self.check_positions(),
             }
             self.shared.metrics.queue_depth.with_label_values(&["held"]).set(held.len() as i64);
         }
@@ -84,12 +101,49 @@ impl Source {
     }
 
     fn set_paused(&self, pause: bool) {
-        let Ok(assignment) = self.consumer.assignment() else { return };
+        let Ok(mut assignment) = self.consumer.assignment() else { return };
+        if let (false, Some(bounds)) = (pause, &self.bounds) {
+            // Finished partitions stay paused: resuming them would only fetch what is dropped again.
+            assignment = assignment
+                .elements()
+                .iter()
+                .filter(|e| !bounds.is_finished(&(e.topic().to_owned(), e.partition())))
+                .fold(TopicPartitionList::new(), |mut tpl, e| {
+                    tpl.add_partition(e.topic(), e.partition());
+                    tpl
+                });
+        }
         let result = if pause { self.consumer.pause(&assignment) } else { self.consumer.resume(&assignment) };
         if let Err(e) = result {
             warn!(error = %e, pause, "could not pause or resume partitions");
         }
         debug!(pause, "in-flight budget {}", if pause { "full: partitions paused" } else { "free: resumed" });
+    }
+
+    /// Whether a polled message is to be processed (always, unbounded); pauses its partition once finished.
+    fn in_bounds(&self, message: &OwnedMessage) -> bool {
+        let Some(bounds) = &self.bounds else { return true };
+        let tp = (message.topic().to_owned(), message.partition());
+        let admitted = bounds.admit(&tp, message.offset());
+        if bounds.is_finished(&tp) {
+            let mut tpl = TopicPartitionList::new();
+            tpl.add_partition(&tp.0, tp.1);
+            if let Err(e) = self.consumer.pause(&tpl) {
+                debug!(error = %e, partition = tp.1, "could not pause a finished partition");
+            }
+        }
+        admitted
+    }
+
+    /// On an idle poll, a bounded run's partitions whose position reached the end are finished.
+    fn check_positions(&self) {
+        let Some(bounds) = &self.bounds else { return };
+        let Ok(positions) = self.consumer.position() else { return };
+        for e in positions.elements() {
+            if let Offset::Offset(position) = e.offset() {
+                bounds.reached(&(e.topic().to_owned(), e.partition()), position);
+            }
+        }
     }
 
     /// Messages held for partitions that were revoked belong to their next owner now.

@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
 use crate::cleanup::{Cleaner, CleanupInput};
-use crate::contract::{self, EnrichedRecord, PipelineInfo, SourcePosition, Timings, SCHEMA_VERSION};
+use crate::contract::{self, EnrichedRecord, PipelineInfo, ReplayInfo, SourcePosition, Timings, SCHEMA_VERSION};
 use crate::entities::{EntityTagger, Tagged, TaggerSpan};
 use crate::language::LanguageDetector;
 use crate::ner::NerModels;
@@ -51,6 +51,7 @@ pub struct Pipeline {
     ner: Option<NerModels>,
     info: PipelineInfo,
     stages_enabled: bool,
+    replay: Option<ReplayInfo>,
 }
 
 impl Pipeline {
@@ -71,6 +72,7 @@ impl Pipeline {
             ner: None,
             info: PipelineInfo { version: crate::VERSION.to_owned(), config_hash, models },
             stages_enabled: true,
+            replay: None,
         }
     }
 
@@ -99,6 +101,12 @@ impl Pipeline {
                 self.tagger.tag_with_spans(title, text, lang, published_at, &title_spans, &text_spans)
             }
         }
+    }
+
+    /// Marks every record as written by this replay run.
+    pub fn with_replay(mut self, replay: Option<ReplayInfo>) -> Self {
+        self.replay = replay;
+        self
     }
 
     /// Switches the three stages off (decode and record building stay): the plumbing-cost benchmark.
@@ -207,7 +215,7 @@ impl Pipeline {
             timings,
             warnings,
             input_meta,
-            replay: None,
+            replay: self.replay.clone(),
         };
         Ok(Processed { record, raw_chars })
     }

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod prometheus;
+mod replay;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};

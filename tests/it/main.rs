@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
 
+mod bounded;
 #[path = "../common/mod.rs"]
 mod common;
 mod logs;
