@@ -160,8 +160,12 @@ impl Drop for Service {
     }
 }
 
-fn audit_all(t: &Topics, messages: &[TestMessage]) -> common::Audit {
-    audit(&brokers(), &t.output, &t.dead, messages.len(), Duration::from_secs(300))
+/// Audits both output topics for `messages`, off the async runtime (the audit consumer blocks).
+async fn audit_all(t: &Topics, messages: &[TestMessage]) -> common::Audit {
+    let (t, expected) = (t.clone(), messages.len());
+    tokio::task::spawn_blocking(move || audit(&brokers(), &t.output, &t.dead, expected, Duration::from_secs(300)))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -171,12 +175,7 @@ async fn ten_thousand_messages_with_one_percent_junk_are_all_accounted_for() {
     let messages = corpus(10_000, MAX_MESSAGE_BYTES);
     produce(&brokers(), &t.input, &messages).await;
     let service = Service::start(&t, "a");
-    let found = tokio::task::spawn_blocking({
-        let m = messages.clone();
-        move || audit_all(&t, &m)
-    })
-    .await
-    .unwrap();
+    let found = audit_all(&t, &messages).await;
     found.assert_complete(&messages, 0);
     let junk = messages.iter().filter(|m| m.junk.is_some()).count();
     assert_eq!(found.dead.len(), junk);
@@ -199,12 +198,7 @@ async fn sigterm_mid_run_then_restart_loses_nothing_and_duplicates_nothing() {
     let status = first.terminate();
     assert!(status.success(), "drained and exited 0: {status:?}");
     let second = Service::start(&t, "second");
-    let found = tokio::task::spawn_blocking({
-        let (m, t2) = (messages.clone(), t.clone());
-        move || audit_all(&t2, &m)
-    })
-    .await
-    .unwrap();
+    let found = audit_all(&t, &messages).await;
     // The drain finished in time, so its offsets were committed: the restart redoes nothing.
     found.assert_complete(&messages, 0);
     assert!(second.terminate().success());
@@ -220,12 +214,7 @@ async fn two_processes_in_one_group_split_the_partitions_and_account_for_everyth
     b.wait_ready();
     let messages = corpus(3_000, MAX_MESSAGE_BYTES);
     produce(&brokers(), &t.input, &messages).await;
-    let found = tokio::task::spawn_blocking({
-        let (m, t2) = (messages.clone(), t.clone());
-        move || audit_all(&t2, &m)
-    })
-    .await
-    .unwrap();
+    let found = audit_all(&t, &messages).await;
     found.assert_complete(&messages, 0);
     let (pa, pb) = (a.metric("news_enricher_partitions_assigned"), b.metric("news_enricher_partitions_assigned"));
     assert_eq!(pa + pb, 6.0, "partitions split {pa} + {pb}");
