@@ -112,7 +112,7 @@ impl Subject {
     }
 }
 
-fn clock_ticks() -> f64 {
+pub fn clock_ticks() -> f64 {
     // Linux reports CPU time in USER_HZ, 100 on every mainstream architecture; `getconf` confirms it.
     Command::new("getconf")
         .arg("CLK_TCK")

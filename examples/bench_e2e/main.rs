@@ -3,7 +3,10 @@
 //!
 //! `cargo run --release --example bench_e2e -- --brokers HOST:PORT --service target/release/news-enricher
 //! --passthrough target/release/examples/passthrough [--text N] [--html N] [--runs R] [--latency-seconds S]
-//! [--no-scaling] [--out docs/BENCHMARKS.md] [--criterion target/criterion]`
+//! [--no-scaling] [--out docs/BENCHMARKS.md] [--criterion target/criterion]`; `--write-jsonl DIR` only writes
+//! the generated messages as JSON Lines (for `process`, a profiler or the peer pipeline) and exits;
+//! `--peer PYTHON` also compares with the Python peer pipeline (`tools/peer-pipeline`) on the first
+//! `--peer-text`/`--peer-html` messages.
 //!
 //! Each process under test starts on fresh topics, is warmed up (which also proves it joined and produces), then
 //! gets `--runs` bursts of the whole message set as fast as the loader can send (throughput, CPU from /proc), then
@@ -16,6 +19,7 @@
 #[path = "../../benches/support/corpus.rs"]
 mod corpus;
 mod harness;
+mod peer;
 mod report;
 mod stages;
 
@@ -77,6 +81,10 @@ pub struct Options {
     out: Option<PathBuf>,
     criterion: PathBuf,
     log_dir: PathBuf,
+    write_jsonl: Option<PathBuf>,
+    peer: Option<PathBuf>,
+    peer_text: usize,
+    peer_html: usize,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -92,6 +100,10 @@ fn options() -> anyhow::Result<Options> {
         out: None,
         criterion: "target/criterion".into(),
         log_dir: "target/bench-logs".into(),
+        write_jsonl: None,
+        peer: None,
+        peer_text: 200,
+        peer_html: 50,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -108,6 +120,10 @@ fn options() -> anyhow::Result<Options> {
             "--out" => o.out = Some(value()?.into()),
             "--criterion" => o.criterion = value()?.into(),
             "--log-dir" => o.log_dir = value()?.into(),
+            "--write-jsonl" => o.write_jsonl = Some(value()?.into()),
+            "--peer" => o.peer = Some(value()?.into()),
+            "--peer-text" => o.peer_text = value()?.parse()?,
+            "--peer-html" => o.peer_html = value()?.parse()?,
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -139,6 +155,9 @@ fn main() -> anyhow::Result<()> {
     eprintln!("generating {} text articles and {} HTML pages", o.text, o.html);
     let text = corpus::messages(Kind::Text, o.text, 1);
     let html = corpus::messages(Kind::Html, o.html, 2);
+    if let Some(dir) = &o.write_jsonl {
+        return write_jsonl(dir, &text, &html);
+    }
     let mut results = Vec::new();
     for (i, scenario) in scenarios(&o).into_iter().enumerate() {
         let messages = if scenario.kind == Kind::Text { &text } else { &html };
@@ -153,11 +172,33 @@ fn main() -> anyhow::Result<()> {
         }
         results.push((scenario, measured));
     }
-    let table = report::render(&o_summary(&o), &machine, &results, &o.criterion);
+    let mut table = report::render(&o_summary(&o), &machine, &results, &o.criterion);
+    if let Some(python) = &o.peer {
+        eprintln!("peer pipeline");
+        let dir = o.log_dir.join("peer");
+        std::fs::create_dir_all(&dir)?;
+        let (t, h) = (&text[..o.peer_text.min(text.len())], &html[..o.peer_html.min(html.len())]);
+        table.push_str(&peer::compare(&o.service, python, &dir, t, h));
+        table.push_str(&format!("\nLoad average after the peer runs: {}\n", report::load_avg()));
+    }
     println!("{table}");
     if let Some(out) = &o.out {
         std::fs::write(out, &table).with_context(|| format!("writing {}", out.display()))?;
         eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// The same inputs as JSON Lines (`text.jsonl`, `html.jsonl`), for `process`, profilers and the peer pipeline.
+fn write_jsonl(dir: &std::path::Path, text: &[corpus::Message], html: &[corpus::Message]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, messages) in [("text.jsonl", text), ("html.jsonl", html)] {
+        let mut out = Vec::new();
+        for m in messages {
+            out.extend_from_slice(&m.value);
+            out.push(b'\n');
+        }
+        std::fs::write(dir.join(name), out)?;
     }
     Ok(())
 }

@@ -146,9 +146,9 @@ pub fn render(summary: &str, machine: &Machine, results: &[(Scenario, Measured)]
             (None, e) => {
                 let _ = writeln!(
                     out,
-                    "| {} | failed: {} | | | | | | | {} |",
+                    "| {} | {} | | | | | | | {} |",
                     label(s),
-                    e.as_deref().unwrap_or("?"),
+                    e.as_deref().map_or("too short to register CPU time".into(), |e| format!("failed: {e}")),
                     m.load_avg
                 );
             }
