@@ -11,7 +11,7 @@
 # Benchmarks are never test assertions: a slow run still exits 0; only a broken harness fails.
 
 BENCH_PORT ?= $(BROKER_PORT)
-BENCH_ARGS ?= --text 2000 --html 200 --runs 3 --latency-seconds 5
+BENCH_ARGS ?= --text 1000 --html 120 --runs 3 --latency-seconds 5
 BENCH_SMOKE_ARGS := --text 20 --html 4 --runs 1 --latency-seconds 1 --no-scaling
 BENCH_BROKER = $(MAKE) --no-print-directory BROKER_PORT=$(BENCH_PORT)
 # The Python peer pipeline's venv (top-level packages pinned in tools/requirements/peer.txt).
