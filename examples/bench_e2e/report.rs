@@ -158,6 +158,19 @@ pub fn render(summary: &str, machine: &Machine, results: &[(Scenario, Measured)]
     out
 }
 
+/// Articles per CPU-second of the service with all stages on (text, HTML), for the peer comparison.
+pub fn articles_per_cpu_s(results: &[(Scenario, Measured)]) -> [Option<f64>; 2] {
+    [Kind::Text, Kind::Html].map(|kind| {
+        results
+            .iter()
+            .find(|(s, _)| {
+                s.group == "main" && s.kind == kind && matches!(s.program, Program::Service { stages: true, .. })
+            })
+            .and_then(|(_, m)| figures(m))
+            .map(|f| 1e3 / f.cpu_ms_per_msg)
+    })
+}
+
 /// The ratios and goals of issue #11, computed from the same run.
 fn goals(results: &[(Scenario, Measured)]) -> String {
     let mut out = String::from("\n## Against the goals\n\n");
