@@ -117,6 +117,12 @@ pub fn render(summary: &str, machine: &Machine, results: &[(Scenario, Measured)]
         out,
         "shared, so wall-clock rates move with the load average shown beside them, CPU figures much less.\n"
     );
+    out.push_str("## Commands\n\n```sh\nmake bench   # runs, in order:\n");
+    out.push_str("cargo build --release --locked --bin news-enricher --example passthrough --example bench_e2e\n");
+    out.push_str("cargo bench --locked --bench stages\n");
+    let argv: Vec<String> = std::env::args().collect();
+    let _ = writeln!(out, "{}\n```\n", argv.join(" "));
+    out.push_str("How each figure is measured, and the profile: `docs/PERFORMANCE.md`.\n\n");
     out.push_str("## Machine\n\n");
     for l in &machine.lines {
         let _ = writeln!(out, "{l}");
