@@ -80,7 +80,9 @@ pub fn build_pipeline(settings: &Settings) -> Result<Pipeline, AppError> {
     if let Some(ner) = &ner {
         models.extend(ner.versions().into_iter().map(|(lang, v)| (format!("ner.{lang}"), v)));
     }
-    Ok(Pipeline::new(limits, cleaner, detector, tagger, config_hash(settings), models).with_ner(ner))
+    Ok(Pipeline::new(limits, cleaner, detector, tagger, config_hash(settings), models)
+        .with_ner(ner)
+        .with_stages_enabled(settings.pipeline.stages_enabled))
 }
 
 /// Identifies the settings that change what a record says (stage settings), so a replay can tell whether

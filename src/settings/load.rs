@@ -111,4 +111,11 @@ mod tests {
         assert_eq!(settings.kafka.output_topic, "o-env");
         assert!(load_from(Some(&dir.path().join("missing.toml")), HashMap::new()).is_err());
     }
+
+    #[test]
+    fn stages_stay_on_unless_switched_off_for_the_plumbing_benchmark() {
+        assert!(load_from(None, HashMap::new()).unwrap().pipeline.stages_enabled);
+        let off = load_from(None, env(&[("NEWS_ENRICHER__PIPELINE__STAGES_ENABLED", "false")])).unwrap();
+        assert!(!off.pipeline.stages_enabled);
+    }
 }

@@ -72,6 +72,14 @@ pub struct PipelineSettings {
     /// Time allowed, on shutdown or partition revocation, for in-flight messages to be delivered.
     #[serde(with = "humantime_serde")]
     pub drain_timeout: Duration,
+    /// Run cleanup, language detection and entity tagging; off, records carry the raw body and no enrichment.
+    /// Only for measuring the plumbing's cost (`make bench`); never switch it off in production.
+    #[serde(default = "stages_enabled_default")]
+    pub stages_enabled: bool,
+}
+
+fn stages_enabled_default() -> bool {
+    true
 }
 
 impl PipelineSettings {
