@@ -18,7 +18,7 @@ export NEWS_ENRICHER_TEST_BROKERS ?= $(BROKER_HOST):$(BROKER_PORT)
 TEST_SETUP += models
 RUN_SETUP += models
 # Quality floors on the development data, and validation of the data and manifests that ship with the service.
-TEST_EXTRA += eval kb-check deploy-validate alerts-validate
+TEST_EXTRA += eval kb-check deploy-validate alerts-validate bench-smoke
 
 APT_PACKAGES := build-essential pkg-config libssl-dev zlib1g-dev python3 python3-venv
 
