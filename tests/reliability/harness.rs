@@ -1,0 +1,456 @@
+//! The reliability suite's harness: the real binary as a child process with per-scenario settings, topics on
+//! the real broker, producing with recorded positions, reading the group's committed offsets and the topics'
+//! ends, a snapshot audit that reads every partition to its end, resident memory from `/proc`, broker control
+//! and a seeded random source.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+
+use crate::common::{create_topics, uuid_like, TestMessage};
+
+/// How long any wait in the suite may take before the scenario fails (generous: a loaded 2-core CI box).
+pub const PATIENCE: Duration = Duration::from_secs(240);
+
+pub fn brokers() -> String {
+    std::env::var("NEWS_ENRICHER_TEST_BROKERS")
+        .expect("NEWS_ENRICHER_TEST_BROKERS is not set: run these through `make reliability` (it starts the broker)")
+}
+
+/// `soak` for the heavy profile (`make soak`), anything else for the `make test` profile.
+pub fn soak() -> bool {
+    std::env::var("NEWS_ENRICHER_RELIABILITY_PROFILE").is_ok_and(|p| p == "soak")
+}
+
+/// SplitMix64: a tiny seeded generator, so a scenario's fault points reproduce from the printed seed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(scenario: &str, default_seed: u64) -> Self {
+        let seed = std::env::var("NEWS_ENRICHER_RELIABILITY_SEED").ok().and_then(|s| s.parse().ok());
+        let seed = seed.unwrap_or(default_seed);
+        println!("{scenario}: seed {seed} (NEWS_ENRICHER_RELIABILITY_SEED={seed} reproduces it)");
+        Self(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo).max(1)
+    }
+}
+
+#[derive(Clone)]
+pub struct Topics {
+    pub input: String,
+    pub output: String,
+    pub dead: String,
+    pub group: String,
+    pub partitions: i32,
+}
+
+pub async fn topics(partitions: i32) -> Topics {
+    let id = uuid_like();
+    let t = Topics {
+        input: format!("rin-{id}"),
+        output: format!("rout-{id}"),
+        dead: format!("rdlq-{id}"),
+        group: format!("rg-{id}"),
+        partitions,
+    };
+    create_topics(&brokers(), &[(&t.input, partitions), (&t.output, partitions), (&t.dead, 1)]).await;
+    t
+}
+
+/// Where each key was written on the input topic: (partition, offset).
+pub type Positions = HashMap<String, (i32, i64)>;
+
+/// Produces messages and records where each landed.
+pub async fn produce(topic: &str, messages: &[TestMessage]) -> Positions {
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("message.max.bytes", "20000000")
+        .set("linger.ms", "5")
+        .create()
+        .expect("producer");
+    let mut positions = Positions::new();
+    // In slices, so a large burst does not queue every future at once.
+    for chunk in messages.chunks(2_000) {
+        let sends = chunk.iter().map(|m| {
+            let producer = producer.clone();
+            async move {
+                let r = producer
+                    .send(FutureRecord::to(topic).key(&m.key).payload(&m.value), Duration::from_secs(60))
+                    .await
+                    .map_err(|(e, _)| e);
+                (m.key.clone(), r)
+            }
+        });
+        for (key, r) in futures::future::join_all(sends).await {
+            let d = r.unwrap_or_else(|e| panic!("produce {key}: {e}"));
+            positions.insert(key, (d.partition, d.offset));
+
+        }
+    }
+    positions
+}
+
+fn client(group: &str) -> BaseConsumer {
+    ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .set("fetch.message.max.bytes", "20000000")
+        .create()
+        .expect("consumer")
+}
+
+/// The group's committed offset per input partition (`None` when nothing is committed for it).
+pub fn committed(t: &Topics) -> Vec<Option<i64>> {
+    let consumer = client(&t.group);
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..t.partitions {
+        tpl.add_partition(&t.input, p);
+    }
+    let got = consumer.committed_offsets(tpl, Duration::from_secs(30)).expect("committed offsets");
+    (0..t.partitions)
+        .map(|p| match got.find_partition(&t.input, p).map(|e| e.offset()) {
+            Some(Offset::Offset(o)) => Some(o),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One past the last offset of every partition of `topic`.
+pub fn ends(topic: &str, partitions: i32) -> Vec<i64> {
+    let consumer = client(&format!("watermarks-{}", uuid_like()));
+    (0..partitions).map(|p| consumer.fetch_watermarks(topic, p, Duration::from_secs(30)).expect("watermarks").1).collect()
+}
+
+/// Input messages the group has not committed yet.
+pub fn remaining(t: &Topics) -> u64 {
+    let c = committed(t);
+    let end = ends(&t.input, t.partitions);
+    end.iter().zip(c).map(|(e, c)| (e - c.unwrap_or(0)).max(0) as u64).sum()
+}
+
+/// Waits until the group has committed the end of every input partition: consumer lag is zero.
+pub fn wait_lag_zero(t: &Topics) {
+    let end = ends(&t.input, t.partitions);
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let c = committed(t);
+        if c.iter().zip(&end).all(|(c, e)| c.is_some_and(|c| c >= *e) || *e == 0) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "lag never returned to zero: committed {c:?}, ends {end:?}");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Copies per key in the output and dead-letter topics.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    pub output: HashMap<String, usize>,
+    pub dead: HashMap<String, usize>,
+    /// The error kind of each dead letter (the first copy's).
+    pub dead_kind: HashMap<String, String>,
+}
+
+impl Snapshot {
+    /// Copies beyond the first, over both topics, per key.
+    pub fn duplicated(&self) -> HashMap<String, usize> {
+        let mut all: HashMap<String, usize> = HashMap::new();
+        for (k, n) in self.output.iter().chain(&self.dead) {
+            *all.entry(k.clone()).or_default() += n;
+        }
+        all.into_iter().filter(|(_, n)| *n > 1).map(|(k, n)| (k, n - 1)).collect()
+    }
+
+    pub fn duplicates(&self) -> usize {
+        self.duplicated().values().sum()
+    }
+
+    /// Every message is in the output or the dead-letter topic; none is missing; junk never in the output.
+    pub fn assert_none_lost(&self, messages: &[TestMessage]) {
+        let missing: Vec<&str> = messages
+            .iter()
+            .filter(|m| !self.output.contains_key(&m.key) && !self.dead.contains_key(&m.key))
+            .map(|m| m.key.as_str())
+            .collect();
+        assert!(missing.is_empty(), "{} messages lost, e.g. {:?}", missing.len(), &missing[..missing.len().min(5)]);
+        for m in messages.iter().filter(|m| m.junk.is_some()) {
+            assert!(!self.output.contains_key(&m.key), "junk {:?} {} reached the output", m.junk, m.key);
+        }
+    }
+}
+
+/// Reads the output and dead-letter topics from the start to their current ends, without a group (so no
+/// rebalance delay and no idle-time guess: it stops exactly at the end of what is written now).
+pub fn snapshot(t: &Topics) -> Snapshot {
+    let mut snap = Snapshot::default();
+    for (topic, parts, dead) in [(&t.output, t.partitions, false), (&t.dead, 1, true)] {
+        let end = ends(topic, parts);
+        let consumer = client(&format!("snapshot-{}", uuid_like()));
+        let mut tpl = TopicPartitionList::new();
+        for p in 0..parts {
+            tpl.add_partition_offset(topic, p, Offset::Beginning).expect("partition");
+        }
+        consumer.assign(&tpl).expect("assign");
+        let mut next = vec![0i64; parts as usize];
+        let deadline = Instant::now() + PATIENCE;
+        while next.iter().zip(&end).any(|(n, e)| n < e) {
+            assert!(Instant::now() < deadline, "snapshot of {topic} stuck at {next:?} of {end:?}");
+            match consumer.poll(Duration::from_millis(200)) {
+                Some(Ok(m)) => {
+                    next[m.partition() as usize] = m.offset() + 1;
+                    let key = String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned();
+                    if dead {
+                        let record: serde_json::Value =
+                            serde_json::from_slice(m.payload().unwrap_or_default()).expect("dead-letter JSON");
+                        let kind = record["error"]["kind"].as_str().unwrap_or_default().to_owned();
+                        snap.dead_kind.entry(key.clone()).or_insert(kind);
+                        *snap.dead.entry(key).or_default() += 1;
+                    } else {
+                        *snap.output.entry(key).or_default() += 1;
+                    }
+                }
+                Some(Err(e)) => panic!("snapshot consumer: {e}"),
+                None => {}
+            }
+        }
+    }
+    snap
+}
+
+/// The binary as a child process, with its log captured to a file and scanned for a few events.
+pub struct Service {
+    pub child: Child,
+    pub http: String,
+    events: Arc<Mutex<Vec<serde_json::Value>>>,
+}
+
+/// The base settings every scenario starts from; each overrides what it tests.
+pub fn base_env(t: &Topics) -> Vec<(String, String)> {
+    [
+        ("KAFKA__BROKERS", brokers()),
+        ("KAFKA__INPUT_TOPIC", t.input.clone()),
+        ("KAFKA__OUTPUT_TOPIC", t.output.clone()),
+        ("KAFKA__DEAD_LETTER_TOPIC", t.dead.clone()),
+        ("KAFKA__GROUP_ID", t.group.clone()),
+        ("KAFKA__SESSION_TIMEOUT", "10s".into()),
+        ("KAFKA__STATISTICS_INTERVAL", "1s".into()),
+        ("KAFKA__COMMIT_INTERVAL", "1s".into()),
+        ("KAFKA__MAX_POLL_INTERVAL", "20s".into()),
+        ("PIPELINE__DRAIN_TIMEOUT", "8s".into()),
+        ("PIPELINE__MAX_MESSAGE_BYTES", "64KiB".into()),
+        ("PIPELINE__MAX_IN_FLIGHT_MESSAGES", "200".into()),
+        ("PIPELINE__MAX_IN_FLIGHT_BYTES", "4MiB".into()),
+        ("HTTP__LISTEN_ADDR", "127.0.0.1:0".into()),
+        ("LOG__FORMAT", "json".into()),
+        ("LOG__LEVEL", "info".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// Replaces or adds `key` in an environment list.
+pub fn set(env: &mut Vec<(String, String)>, key: &str, value: &str) {
+    env.retain(|(k, _)| k != key);
+    env.push((key.to_owned(), value.to_owned()));
+}
+
+impl Service {
+    pub fn start(t: &Topics, name: &str, env: &[(String, String)]) -> Self {
+        let log_dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("reliability-logs");
+        std::fs::create_dir_all(&log_dir).unwrap();
+        let log_path = log_dir.join(format!("{}-{name}.log", t.group));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_news-enricher"));
+        cmd.arg("run").stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(format!("NEWS_ENRICHER__{k}"), v);
+        }
+        let mut child = cmd.spawn().expect("start the binary");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = mpsc::channel();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let sink = events.clone();
+        std::thread::spawn(move || {
+            let mut log = std::fs::File::create(&log_path).ok();
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(f) = log.as_mut() {
+                    let _ = writeln!(f, "{line}");
+                }
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+                if let Some(addr) = v.get("http_addr").and_then(|a| a.as_str()) {
+                    let _ = tx.send(addr.to_owned());
+                }
+                if v.get("level").and_then(|l| l.as_str()).is_some_and(|l| l != "INFO")
+                    || v.get("message").and_then(|m| m.as_str()) == Some("stopped")
+                {
+                    sink.lock().unwrap().push(v);
+                }
+            }
+        });
+        let http = rx.recv_timeout(Duration::from_secs(120)).expect("the service logs its HTTP address");
+        Self { child, http, events }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        use std::io::Read;
+        let Ok(mut s) = std::net::TcpStream::connect(&self.http) else { return (0, String::new()) };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut r = String::new();
+        let _ = s.read_to_string(&mut r);
+        let status = r.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, r.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned())
+    }
+
+    /// Waits until `/readyz` answers `want` (200 or 503).
+    pub fn wait_readyz(&self, want: u16) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.get("/readyz").0 != want {
+            assert!(Instant::now() < deadline, "/readyz never answered {want}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Sum of every series of a metric.
+    pub fn metric(&self, name: &str) -> f64 {
+        self.get("/metrics")
+            .1
+            .lines()
+            .filter(|l| l.starts_with(&format!("{name} ")) || l.starts_with(&format!("{name}{{")))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    }
+
+    /// Waits until `metric` reaches `at_least`.
+    pub fn wait_metric(&self, name: &str, at_least: f64) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.metric(name) < at_least {
+            assert!(Instant::now() < deadline, "{name} never reached {at_least}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until this process has written `at_least` records (output plus dead letters).
+    pub fn wait_written(&self, at_least: u64) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.written() < at_least as f64 {
+            assert!(Instant::now() < deadline, "never wrote {at_least} records");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Records written (output plus dead letters) so far, from the service's own counters.
+    pub fn written(&self) -> f64 {
+        self.metric("news_enricher_records_produced_total") + self.metric("news_enricher_dead_letters_total")
+    }
+
+    /// Warning and error log events, and the final `stopped` event.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        self.events.lock().unwrap().clone()
+    }
+
+    /// SIGTERM, then waits for the exit; returns whether it exited 0 and whether its drain completed.
+    pub fn terminate(mut self) -> (bool, bool) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.pid().to_string()).status();
+        let status = self.wait_exit();
+        // The reader thread may lag the exit by a moment; the pipe closes once the process is gone.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let drained = loop {
+            let stopped = self.events().into_iter().find(|e| e["message"] == "stopped");
+            if let Some(e) = stopped {
+                break e["drained"].as_bool().unwrap_or(false);
+            }
+            if Instant::now() > deadline {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        (status.success(), drained)
+    }
+
+    /// SIGKILL: no drain, no flush, no commit.
+    pub fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("did not exit in time");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Resident set size now and its high-water mark, in bytes, from `/proc/<pid>/status`.
+    pub fn rss(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .map_or(0, |kb| kb * 1024)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs the async client helpers from the suite's plain (blocking) tests.
+pub fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+}
+
+/// Stops or starts the test broker through the Makefile (`NEWS_ENRICHER_TEST_BROKER_CTL` is the make command
+/// with the broker's port and data dir, set by `make reliability`).
+pub fn broker_ctl(action: &str) {
+    let ctl = std::env::var("NEWS_ENRICHER_TEST_BROKER_CTL")
+        .expect("NEWS_ENRICHER_TEST_BROKER_CTL is not set: run the broker-restart scenario through `make reliability`");
+    let mut words = ctl.split_whitespace();
+    let program = words.next().expect("a command");
+    let status = Command::new(program)
+        .args(words)
+        .args(match action {
+            "down" => vec!["broker-down", "BROKER_KEEP_DATA=1"],
+            _ => vec!["broker-up"],
+        })
+        .status()
+        .expect("run the broker control command");
+    assert!(status.success(), "broker {action} failed");
+}
