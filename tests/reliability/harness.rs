@@ -243,6 +243,79 @@ pub struct Service {
     events: Arc<Mutex<Vec<serde_json::Value>>>,
 }
 
+/// One HTTP GET to the service's listener: status and body (status 0 when it does not answer).
+pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::Read;
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else { return (0, String::new()) };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let mut r = String::new();
+    let _ = s.read_to_string(&mut r);
+    let status = r.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, r.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned())
+}
+
+/// Sum of every series of a metric on the service listening at `addr`.
+pub fn metric_at(addr: &str, name: &str) -> f64 {
+    http_get(addr, "/metrics")
+        .1
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name} ")) || l.starts_with(&format!("{name}{{")))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// Samples the records written by a set of services (output plus dead letters, summed) every 100 ms, to
+/// measure the most the group wrote within any one commit interval: the work a lost commit can make redone.
+pub struct Throughput {
+    addrs: Arc<Mutex<Vec<String>>>,
+    samples: Arc<Mutex<Vec<(Instant, f64)>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Throughput {
+    pub fn start() -> Self {
+        let t = Self { addrs: Arc::default(), samples: Arc::default(), stop: Arc::default() };
+        let (addrs, samples, stop) = (t.addrs.clone(), t.samples.clone(), t.stop.clone());
+        std::thread::spawn(move || {
+            let mut last: HashMap<String, f64> = HashMap::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for a in addrs.lock().unwrap().iter() {
+                    let w = metric_at(a, "news_enricher_records_produced_total")
+                        + metric_at(a, "news_enricher_dead_letters_total");
+                    // A stopped service keeps its last count.
+                    let e = last.entry(a.clone()).or_default();
+                    *e = e.max(w);
+                }
+                samples.lock().unwrap().push((Instant::now(), last.values().sum()));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        t
+    }
+
+    pub fn watch(&self, service: &Service) {
+        self.addrs.lock().unwrap().push(service.http.clone());
+    }
+
+    /// The most records written within any `window`.
+    pub fn peak(&self, window: Duration) -> usize {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let s = self.samples.lock().unwrap();
+        let mut peak = 0.0f64;
+        for (i, (t0, w0)) in s.iter().enumerate() {
+            for (t1, w1) in &s[i..] {
+                // One sample past the window, so the peak over-approximates rather than under.
+                if t1.duration_since(*t0) > window + Duration::from_millis(200) {
+                    break;
+                }
+                peak = peak.max(w1 - w0);
+            }
+        }
+        peak as usize
+    }
+}
+
 /// The base settings every scenario starts from; each overrides what it tests.
 pub fn base_env(t: &Topics) -> Vec<(String, String)> {
     [
@@ -315,14 +388,7 @@ impl Service {
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {
-        use std::io::Read;
-        let Ok(mut s) = std::net::TcpStream::connect(&self.http) else { return (0, String::new()) };
-        let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
-        let _ = write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        let mut r = String::new();
-        let _ = s.read_to_string(&mut r);
-        let status = r.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        (status, r.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned())
+        http_get(&self.http, path)
     }
 
     /// Waits until `/readyz` answers `want` (200 or 503).
@@ -336,12 +402,7 @@ impl Service {
 
     /// Sum of every series of a metric.
     pub fn metric(&self, name: &str) -> f64 {
-        self.get("/metrics")
-            .1
-            .lines()
-            .filter(|l| l.starts_with(&format!("{name} ")) || l.starts_with(&format!("{name}{{")))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum()
+        metric_at(&self.http, name)
     }
 
     /// Waits until `metric` reaches `at_least`.
