@@ -102,7 +102,6 @@ pub async fn produce(topic: &str, messages: &[TestMessage]) -> Positions {
         for (key, r) in futures::future::join_all(sends).await {
             let d = r.unwrap_or_else(|e| panic!("produce {key}: {e}"));
             positions.insert(key, (d.partition, d.offset));
-
         }
     }
     positions
@@ -125,7 +124,17 @@ pub fn committed(t: &Topics) -> Vec<Option<i64>> {
     for p in 0..t.partitions {
         tpl.add_partition(&t.input, p);
     }
-    let got = consumer.committed_offsets(tpl, Duration::from_secs(30)).expect("committed offsets");
+    let deadline = Instant::now() + PATIENCE;
+    let got = loop {
+        match consumer.committed_offsets(tpl.clone(), Duration::from_secs(30)) {
+            Ok(got) => break got,
+            Err(e) if Instant::now() < deadline => {
+                println!("committed offsets: {e}; retrying");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(e) => panic!("committed offsets: {e}"),
+        }
+    };
     (0..t.partitions)
         .map(|p| match got.find_partition(&t.input, p).map(|e| e.offset()) {
             Some(Offset::Offset(o)) => Some(o),
@@ -137,7 +146,20 @@ pub fn committed(t: &Topics) -> Vec<Option<i64>> {
 /// One past the last offset of every partition of `topic`.
 pub fn ends(topic: &str, partitions: i32) -> Vec<i64> {
     let consumer = client(&format!("watermarks-{}", uuid_like()));
-    (0..partitions).map(|p| consumer.fetch_watermarks(topic, p, Duration::from_secs(30)).expect("watermarks").1).collect()
+    let deadline = Instant::now() + PATIENCE;
+    (0..partitions)
+        .map(|p| loop {
+            // Right after a broker restart its metadata may not list the partition yet.
+            match consumer.fetch_watermarks(topic, p, Duration::from_secs(30)) {
+                Ok((_, high)) => break high,
+                Err(e) if Instant::now() < deadline => {
+                    println!("watermarks of {topic}/{p}: {e}; retrying");
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => panic!("watermarks of {topic}/{p}: {e}"),
+            }
+        })
+        .collect()
 }
 
 /// Input messages the group has not committed yet.
@@ -403,15 +425,6 @@ impl Service {
     /// Sum of every series of a metric.
     pub fn metric(&self, name: &str) -> f64 {
         metric_at(&self.http, name)
-    }
-
-    /// Waits until `metric` reaches `at_least`.
-    pub fn wait_metric(&self, name: &str, at_least: f64) {
-        let deadline = Instant::now() + PATIENCE;
-        while self.metric(name) < at_least {
-            assert!(Instant::now() < deadline, "{name} never reached {at_least}");
-            std::thread::sleep(Duration::from_millis(10));
-        }
     }
 
     /// Waits until this process has written `at_least` records (output plus dead letters).

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::common::corpus;
 use crate::harness::{
-    base_env, block_on, committed, produce, remaining, set, snapshot, soak, topics, wait_lag_zero, Rng, Service, Snapshot,
+    base_env, block_on, committed, produce, remaining, set, snapshot, soak, topics, wait_lag_zero, Rng, Service,
+    Snapshot,
 };
 
 const IN_FLIGHT: usize = 200;
