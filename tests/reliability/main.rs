@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
 
+mod audit;
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
