@@ -275,11 +275,15 @@ impl App {
         info!("draining: polling stopped, finishing in-flight messages");
         let started = Instant::now();
         let _ = tokio::task::spawn_blocking(move || poll_thread.join()).await;
-        let drained = tokio::time::timeout(p.drain_timeout, &mut sink_task).await.is_ok();
-        if !drained {
+        let sink_finished = tokio::time::timeout(p.drain_timeout, &mut sink_task).await.is_ok();
+        if !sink_finished {
             sink_task.abort();
-            let in_flight = shared.tracker().in_flight(None);
-            warn!(in_flight, "drain timeout reached; undelivered messages will be consumed again after restart");
+        }
+        // After a fatal error the sink stops at once: drained means every admitted message was acknowledged.
+        let in_flight = shared.tracker().in_flight(None);
+        let drained = sink_finished && in_flight == 0 && shared.health.fatal().is_none();
+        if !drained {
+            warn!(in_flight, "drain incomplete; undelivered messages will be consumed again after restart");
         }
         let remaining = p.drain_timeout.saturating_sub(started.elapsed()).max(Duration::from_secs(1));
         let flush_producer = producer.clone();

@@ -163,7 +163,11 @@ impl ConsumerContext for ConsumerCtx {
                 // Let what is in flight for these partitions be delivered and its offsets stored, so the next
                 // owner starts after it. The sink runs on other threads, so waiting here is safe.
                 let deadline = Instant::now() + shared.drain_timeout;
-                while shared.tracker().in_flight(Some(&revoked)) > 0 && Instant::now() < deadline {
+                // After a fatal error nothing more is delivered: waiting would only delay the exit.
+                while shared.tracker().in_flight(Some(&revoked)) > 0
+                    && Instant::now() < deadline
+                    && shared.health.fatal().is_none()
+                {
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 let abandoned = shared.tracker().forget(&revoked);
