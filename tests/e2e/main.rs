@@ -160,10 +160,12 @@ impl Drop for Service {
     }
 }
 
-/// Audits both output topics for `messages`, off the async runtime (the audit consumer blocks).
+/// Audits both output topics for `messages`, off the async runtime (the audit consumer blocks). The bound is
+/// 300 s, or `E2E_AUDIT_SECONDS` for slower brokers (tansu with SQLite storage needs several times longer).
 async fn audit_all(t: &Topics, messages: &[TestMessage]) -> common::Audit {
     let (t, expected) = (t.clone(), messages.len());
-    tokio::task::spawn_blocking(move || audit(&brokers(), &t.output, &t.dead, expected, Duration::from_secs(300)))
+    let bound = std::env::var("E2E_AUDIT_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    tokio::task::spawn_blocking(move || audit(&brokers(), &t.output, &t.dead, expected, Duration::from_secs(bound)))
         .await
         .unwrap()
 }
