@@ -83,24 +83,15 @@ def export(model_path, out_path, date, entity_words, clusters, gazetteer):
     return len(attrs), sum(len(v) for v in attrs.values())
 
 
-def read_counts(path):
-    counts = {}
+def read_hex_map(path):
+    """`hexkey<TAB>int` lines (name-form counts, gazetteer class bits) as a dict; empty when the file is absent."""
+    table = {}
     if os.path.exists(path):
         with open(path) as f:
             for line in f:
-                h, n = line.split("\t")
-                counts[int(h, 16)] = int(n)
-    return counts
-
-
-def read_gazetteer(path):
-    gaz = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                key, bits = line.split("\t")
-                gaz[int(key, 16)] = int(bits)
-    return gaz
+                key, value = line.split("\t")
+                table[int(key, 16)] = int(value)
+    return table
 
 
 def read_clusters(path):
@@ -147,9 +138,9 @@ def train(args, raw, took):
     """Exports the trained model and writes python-crfsuite's own dev predictions."""
     d = args.dump_dir
     # Entity word forms guide Arabic clitic trimming only; other languages do not need them.
-    words = read_counts(os.path.join(d, args.lang + ".entity-words")) if args.lang == "ar" else {}
+    words = read_hex_map(os.path.join(d, args.lang + ".entity-words")) if args.lang == "ar" else {}
     clusters = read_clusters(os.path.join(d, args.lang + ".model-clusters"))
-    gazetteer = read_gazetteer(os.path.join(d, args.lang + ".gazetteer"))
+    gazetteer = read_hex_map(os.path.join(d, args.lang + ".gazetteer"))
     n_attrs, n_weights = export(raw, args.out, args.date, words, clusters, gazetteer)
     # Dev predictions of python-crfsuite itself, to check that the Rust decoder gives the same labels.
     tagger = pycrfsuite.Tagger()
