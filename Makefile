@@ -6,6 +6,9 @@ CARGO ?= cargo
 # Test broker: noida (default) or tansu; see README "Test broker".
 BROKER ?= noida
 CACHE := $(CURDIR)/.cache
+# One-shot builds (CI, a fresh clone) gain nothing from incremental state, which doubled the target directory's size;
+# set CARGO_INCREMENTAL=1 in the environment to keep it while iterating.
+export CARGO_INCREMENTAL ?= 0
 # Targets other files add to what `make test` and `make run` prepare (models, knowledge base, validators).
 TEST_SETUP :=
 RUN_SETUP :=
@@ -28,6 +31,7 @@ help: ## list targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 deps: ## install the Debian packages the build needs (idempotent)
+	@df -h . | awk 'NR==2 {print "disk free for the build: " $$4 " of " $$2}'
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
