@@ -148,6 +148,7 @@ impl ClientContext for ConsumerCtx {
         if error.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::Fatal) {
             self.shared.fatal(format!("consumer: {error}: {reason}"));
         } else {
+            self.shared.health.consumer_error();
             warn!(error = %error_chain(&error), reason, "consumer error");
         }
     }

@@ -81,6 +81,7 @@ impl Source {
             }
             match self.consumer.poll(if paused { Duration::ZERO } else { POLL_WAIT }) {
                 Some(Ok(message)) => {
+                    self.shared.health.consumer_ok();
                     let message = message.detach();
                     if self.in_bounds(&message) {
                         held.push_back(message);
@@ -90,6 +91,7 @@ impl Source {
                     if classify(&e) == Action::Fatal {
                         self.shared.fatal(format!("consumer: {e}"));
                     } else {
+                        self.shared.health.consumer_error();
                         warn!(error = %crate::telemetry::error_chain(&e), "consumer poll error");
                     }
                 }
