@@ -28,7 +28,7 @@ _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
 _PROCLITICS = sorted({"و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال",
                       "فبال", "وكال", "ول", "فل", "وب", "فب", "وك", "فك"}, key=len, reverse=True)
 _TOKEN = re.compile(r"[^\W\d_]+(?:[\u200c'’-][^\W\d_]+)*")
-# langid languages whose text is read, per script group.
+# langid languages whose (unlabelled) text is read: cased scripts only, see the module docs.
 _LANGID = {"cyrillic": {"ru", "uk"},
            "latin": {"en", "fr", "es", "de", "tr", "it", "pt", "nl", "pl", "id"}}
 
@@ -54,7 +54,7 @@ def script_group(word: str) -> str | None:
 
 
 class WordFreq:
-    """Per script group and folded word: ordinary uses, name uses and (uncased scripts) unlabelled sightings."""
+    """Per script group (arabic, cyrillic, latin) and folded word: ordinary uses and name uses."""
 
     def __init__(self) -> None:
         self.ordinary: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
