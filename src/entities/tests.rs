@@ -139,6 +139,30 @@ fn case_must_match_for_cased_labels() {
     assert_eq!(links(&t), vec![pair("NATO", "Q7184")]);
 }
 
+/// GeoNames lists ordinary words among cities' alternate names (`یوميا` "daily" for Umeå, `الباب` "the door"
+/// for Al-Bab, `كبيرا` "big" read as Beira after a stripped proclitic); the KB build drops those it measures as words in running text.
+#[test]
+fn ordinary_words_listed_as_city_names_are_not_places() {
+    let cases = [
+        ("ar", "يرتفع عدد الزوار يوميا، وقد فتح الحارس الباب للزوار منذ الصباح.", "يوميا الباب"),
+        ("ar", "وقال إن المشروع كان كبيرا وإن العمارة الجديدة ستكتمل، وإنه سيعود دوما إلى أهله.", "كبيرا العمارة دوما"),
+        ("ar", "وقد فوجئ السكان بقرار سلطات المدينة بشأن سلالة جديدة من الفيروس.", "فوجئ سلطات سلالة"),
+    ];
+    let mut wrong = Vec::new();
+    for (lang, text, words) in cases {
+        let t = tagger().tag(None, text, lang);
+        for word in words.split(' ') {
+            let hits = t.entities.iter().filter(|e| e.text.contains(word) || word.contains(e.text.as_str()));
+            wrong.extend(hits.map(|e| format!("{word} -> {} ({:?})", e.name, e.kb_id)));
+        }
+    }
+    assert!(wrong.is_empty(), "ordinary words tagged: {wrong:?}");
+    // Real names that are also in the labelled corpora's vocabulary stay: big places need strong evidence.
+    let t = tagger().tag(None, "وصل الوفد إلى الموصل ثم توجه إلى مسقط ومنها إلى الطائف.", "ar");
+    let names: Vec<&str> = t.entities.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["Mosul", "Muscat", "Ta’if"]);
+}
+
 #[test]
 fn russian_case_endings_are_part_of_the_mention() {
     let t = tagger().tag(None, "Встреча Путина и Лаврова в Москве.", "ru");
@@ -202,17 +226,18 @@ fn linking_test_set_precision_and_recall() {
     let text = std::fs::read_to_string(root().join("tests/data/linking.jsonl")).unwrap();
     let cases = parse_cases(&text).unwrap();
     let eval = run_link_eval(tagger(), &cases);
-    // Floors, not targets: precision is what dashboards rely on.
-    assert!(eval.precision() >= 0.95, "precision {:.3}", eval.precision());
-    assert!(eval.recall() >= 0.85, "recall {:.3}", eval.recall());
+    // Floors just under what this version measures (1.000/1.000): precision is what dashboards rely on.
+    assert!(eval.precision() >= 0.98, "precision {:.3}", eval.precision());
+    assert!(eval.recall() >= 0.97, "recall {:.3}", eval.recall());
 }
 
 #[test]
 fn holdout_linking_set_precision_and_recall() {
     let text = std::fs::read_to_string(root().join("tests/data/linking-holdout.jsonl")).unwrap();
     let eval = run_link_eval(tagger(), &parse_cases(&text).unwrap());
-    assert!(eval.precision() >= 0.9, "precision {:.3}", eval.precision());
-    assert!(eval.recall() >= 0.7, "recall {:.3}", eval.recall());
+    // Measured 0.978/0.957 with this version's KB and the test seed.
+    assert!(eval.precision() >= 0.95, "precision {:.3}", eval.precision());
+    assert!(eval.recall() >= 0.93, "recall {:.3}", eval.recall());
 }
 
 #[test]

