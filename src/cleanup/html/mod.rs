@@ -5,6 +5,7 @@
 //! F1 at several times the speed, and a well-kept crate with a small dependency tree.
 
 mod meta;
+mod pubdate;
 mod visible;
 
 use dom_query::Document;
@@ -45,10 +46,13 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
     let cfg = Config { text_mode: TextMode::Formatted, max_elements_to_parse: max_elements, ..Config::default() };
     let article = Readability::with_document(doc, absolute_url, Some(cfg)).and_then(|mut r| r.parse());
 
-    let mut out = Extracted {
-        lang: meta.lang.or(lang),
-        published: seen.published.or(if seen.anchored && !hidden_dates { None } else { meta.published }),
-        ..Extracted::default()
+    let mut out = Extracted { lang: meta.lang.or(lang), ..Extracted::default() };
+    let mut evidence = pubdate::Evidence {
+        near: &seen.near,
+        shown: &seen.shown,
+        anchored: seen.anchored,
+        meta: meta.dates,
+        extractor: None,
     };
     let declared = seen.title.or(meta.title).or_else(|| meta.declared_titles.first().map(|t| strip_site_name(t)));
     match article {
@@ -59,9 +63,7 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
             if out.authors.is_empty() {
                 out.authors = article.byline.as_deref().map(byline::split_names).unwrap_or_default();
             }
-            if out.published.is_none() {
-                out.published = article.published_time.as_deref().and_then(|t| super::dates::parse_value(t, &ctx));
-            }
+            evidence.extractor = article.published_time.as_deref().and_then(|t| super::dates::parse_value(t, &ctx));
         }
         Err(_) => {
             // No main block found: read the page's visible text as a dump, which drops the furniture lines.
@@ -73,10 +75,11 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
                 out.title = declared.or(dump.title);
                 out.authors =
                     [seen.authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
-                out.published = out.published.or(dump.published);
+                out.published = dump.published;
             }
         }
     }
+    out.published = pubdate::choose(&evidence, hidden_dates).or(out.published);
     if out.published.is_none() {
         out.published = out.text.split("\n\n").next().and_then(|p| super::dates::lead_dateline(p, &ctx));
     }
