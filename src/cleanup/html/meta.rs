@@ -31,7 +31,9 @@ pub struct MetaDates {
     /// A date declared for the page as a whole: `datePublished` of a JSON-LD `WebPage` (SEO plugins put one on
     /// every page, article or not) or a generic tag (`date`, `dc.date`, `created`).
     pub page_date: Option<PubDate>,
-    /// A `<time>` marked as the publication time (class or itemprop), else the first `<time>` with a date.
+    /// A `<time>` marked as the publication time (class, itemprop or `pubdate`).
+    pub time_published: Option<PubDate>,
+    /// The first `<time>` with a date, marked or not.
     pub time: Option<PubDate>,
     /// `/2024/11/18/` in the URL: a last resort.
     pub url: Option<PubDate>,
@@ -114,7 +116,8 @@ pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
     meta.dates = MetaDates {
         published: ld_date.or_else(|| tag(&DATE_META[..ARTICLE_DATE_META])),
         page_date: ld_page_date.or_else(|| tag(&DATE_META[ARTICLE_DATE_META..])),
-        time: time_element(doc, ctx),
+        time_published: time_element(doc, ctx, true),
+        time: time_element(doc, ctx, false),
         url: url.and_then(|u| url_date(u, ctx)),
     };
     meta.declared_titles = [
@@ -152,8 +155,9 @@ fn meta_content(doc: &Document, name: &str) -> Option<String> {
     attr(doc, &selector, "datetime").or_else(|| attr(doc, &selector, "content"))
 }
 
-/// The first `<time>` that says it is the publication time, else the first `<time datetime>` at all.
-fn time_element(doc: &Document, ctx: &DateContext) -> Option<PubDate> {
+/// The first `<time>` that says it is the publication time; unless `marked_only`, else the first
+/// `<time datetime>` at all.
+fn time_element(doc: &Document, ctx: &DateContext, marked_only: bool) -> Option<PubDate> {
     let times = doc.try_select("time")?;
     let mut first = None;
     for node in times.iter() {
@@ -175,7 +179,7 @@ fn time_element(doc: &Document, ctx: &DateContext) -> Option<PubDate> {
         }
         first.get_or_insert(date);
     }
-    first
+    first.filter(|_| !marked_only)
 }
 
 /// `/2024/11/18/` or `/2024-11-18` in the URL path.

@@ -31,9 +31,9 @@ pub struct Evidence<'a> {
 /// `hidden_dates` accepts a declared date on an anchored page that prints no date.
 pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
     let m = &ev.meta;
-    let declared = [m.published, m.page_date, m.time, ev.extractor];
+    let declared = [m.published, m.page_date, m.time_published, m.time, ev.extractor];
     // A printed dateline the markup agrees with: the markup's value, which carries the time and offset.
-    for near in ev.near {
+    for near in ev.near.iter().filter(|n| n.label == Label::Published) {
         if let Some(d) = declared.iter().flatten().find(|d| d.date == near.date.date) {
             return Some(*d);
         }
@@ -45,7 +45,7 @@ pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
         // Only an "Updated …" line: the declared publication, when it comes before the update.
         (None, Some(u)) => m.published.filter(|p| p.date <= u.date.date).or(Some(u.date)),
         (None, None) => {
-            let declared = m.published.or(ev.extractor);
+            let declared = m.published.or(ev.extractor).or(m.time_published);
             if !ev.anchored || hidden_dates {
                 return declared.or(m.page_date).or(m.time).or(m.url);
             }
