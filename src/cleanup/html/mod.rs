@@ -40,26 +40,28 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
     ctx.month_first = lang.as_deref().is_some_and(|l| l == "en-us" || l == "en");
     let meta = meta::read(&doc, url, &ctx);
     let titles: Vec<&str> = meta.declared_titles.iter().map(String::as_str).collect();
-    let seen = visible::read(&doc, &titles, &ctx);
+    let mut seen = visible::read(&doc, &titles, &ctx);
+    let (seen_title, seen_authors) = (seen.title.take(), std::mem::take(&mut seen.authors));
 
     let absolute_url = url.filter(|u| url::Url::parse(u).is_ok());
     let cfg = Config { text_mode: TextMode::Formatted, max_elements_to_parse: max_elements, ..Config::default() };
     let article = Readability::with_document(doc, absolute_url, Some(cfg)).and_then(|mut r| r.parse());
 
     let mut out = Extracted { lang: meta.lang.or(lang), ..Extracted::default() };
+    let prints = |d| seen.prints(d, &ctx);
     let mut evidence = pubdate::Evidence {
         near: &seen.near,
-        shown: &seen.shown,
+        prints: Some(&prints),
         anchored: seen.anchored,
         meta: meta.dates,
         extractor: None,
     };
-    let declared = seen.title.or(meta.title).or_else(|| meta.declared_titles.first().map(|t| strip_site_name(t)));
+    let declared = seen_title.or(meta.title).or_else(|| meta.declared_titles.first().map(|t| strip_site_name(t)));
     match article {
         Ok(article) => {
             out.text = main_text(&article.text_content);
             out.title = declared.or_else(|| Some(strip_site_name(&article.title)));
-            out.authors = if seen.authors.is_empty() { meta.authors } else { seen.authors };
+            out.authors = if seen_authors.is_empty() { meta.authors } else { seen_authors };
             if out.authors.is_empty() {
                 out.authors = article.byline.as_deref().map(byline::split_names).unwrap_or_default();
             }
@@ -74,7 +76,7 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
                 out.text = dump.text;
                 out.title = declared.or(dump.title);
                 out.authors =
-                    [seen.authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
+                    [seen_authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
                 out.published = dump.published;
             }
         }

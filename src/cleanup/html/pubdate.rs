@@ -13,12 +13,12 @@ use super::visible::Near;
 use crate::cleanup::dates::{Label, PubDate};
 
 /// Everything the page says about its dates.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Evidence<'a> {
     /// Datelines by the headline, nearest first.
     pub near: &'a [Near],
-    /// Every date printed as a line anywhere in the page.
-    pub shown: &'a [NaiveDate],
+    /// Whether the page prints a given day anywhere (asked only when a declared date needs it).
+    pub prints: Option<&'a dyn Fn(NaiveDate) -> bool>,
     /// Whether the headline was found in the page text (so "no dateline near it" means something).
     pub anchored: bool,
     /// Declared dates.
@@ -52,7 +52,8 @@ pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
             // The headline stands without a dateline. A publication date the markup states for the article
             // is usually right; one stated for the page (or a number in the URL) only when the page prints it.
             // A `<time>` elsewhere on the page dates something else (a sidebar, a comment).
-            declared.or_else(|| [m.page_date, m.url].into_iter().flatten().find(|d| ev.shown.contains(&d.date)))
+            declared
+                .or_else(|| [m.page_date, m.url].into_iter().flatten().find(|d| ev.prints.is_some_and(|p| p(d.date))))
         }
     }
 }
@@ -96,8 +97,8 @@ mod tests {
         let ev = Evidence { anchored: true, meta, ..Evidence::default() };
         assert_eq!(choose(&ev, false), None);
         assert_eq!(choose(&ev, true), Some(day("2019-12-12")));
-        let shown = [day("2019-12-01").date];
-        let ev = Evidence { anchored: true, meta, shown: &shown, ..Evidence::default() };
+        let shown = |d: NaiveDate| d == day("2019-12-01").date;
+        let ev = Evidence { anchored: true, meta, prints: Some(&shown), ..Evidence::default() };
         assert_eq!(choose(&ev, false), Some(day("2019-12-01")));
         // A page whose headline was not found cannot say it shows no date: the markup stands.
         let ev = Evidence { anchored: false, meta, ..Evidence::default() };

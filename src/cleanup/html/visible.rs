@@ -41,8 +41,8 @@ pub struct Visible {
     pub title: Option<String>,
     /// Datelines printed near it, nearest first, lists of dated items (related posts, comments) left out.
     pub near: Vec<Near>,
-    /// Every date the page prints anywhere (the first of each line): corroborates metadata.
-    pub shown: Vec<NaiveDate>,
+    /// The page's visible text, for [`Visible::prints`].
+    text: String,
     /// Names on the byline printed near it.
     pub authors: Vec<String>,
     /// Whether the headline was found in the page text, so the absence of a dateline near it means something.
@@ -77,24 +77,20 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
             lines.iter().position(|l| !t.is_empty() && *l == t)
         }),
     };
-    // Absolute dates only start with or contain a digit; skipping the rest keeps this pass cheap.
-    let dated: Vec<(usize, PubDate, Label)> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.chars().any(|c| c.is_numeric()))
-        .filter_map(|(i, l)| dates::labelled_dateline(l, ctx).map(|(d, label)| (i, d, label)))
-        .collect();
-    // Any printed mention corroborates a declared date, in a dateline or in a sentence ("Posted by Ann on
-    // March 3, 2024 at 9:15"): the first date of every line that has a digit.
-    out.shown = text
-        .lines()
-        .filter(|l| l.chars().any(|c| c.is_numeric()))
-        .filter_map(|l| dates::parse_value(l, ctx).map(|d| d.date))
-        .collect();
     if let Some(at) = at {
         out.anchored = true;
         let after = lines.iter().skip(at + 1).take(DATELINE_AFTER);
         out.authors = after.filter(|l| word_count(l) <= 12).find_map(|l| byline::parse_line(l)).unwrap_or_default();
+        // Datelines around the window, far enough beyond it to see whether one at its edge starts a list.
+        let reach = LIST_GAP * (LIST_MIN - 1);
+        let from = at.saturating_sub(DATELINE_BEFORE + reach);
+        let dated: Vec<(usize, PubDate, Label)> = lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take(at + DATELINE_AFTER + reach + 1 - from)
+            .filter_map(|(i, l)| dates::labelled_dateline(l, ctx).map(|(d, label)| (i, d, label)))
+            .collect();
         let listed = in_lists(&dated, at);
         out.near = dated
             .iter()
@@ -105,7 +101,18 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
         // Nearest first; at equal distance the line below the headline (where bylines sit) wins.
         out.near.sort_by_key(|n| (n.offset.unsigned_abs(), n.offset < 0));
     }
+    out.text = text.to_string();
     out
+}
+
+impl Visible {
+    /// Whether the page prints `date` anywhere, in a dateline or in a sentence ("Posted by Ann on March 3,
+    /// 2024 at 9:15"): the first date of every line with enough digits for a day and a year. Run only when
+    /// a declared date needs corroborating, as it reads the whole page.
+    pub fn prints(&self, date: NaiveDate, ctx: &DateContext) -> bool {
+        let enough_digits = |l: &&str| l.chars().filter(|c| c.is_numeric()).count() >= 4;
+        self.text.lines().filter(enough_digits).any(|l| dates::parse_value(l, ctx).is_some_and(|d| d.date == date))
+    }
 }
 
 /// Marks datelines that stand in a run of at least [`LIST_MIN`] with at most [`LIST_GAP`] lines between
@@ -163,7 +170,8 @@ mod tests {
         let v = read(&doc, &["Rivers rise after the storm"], &DateContext::default());
         assert_eq!(v.title, None);
         assert!(v.near.is_empty());
-        assert_eq!(v.shown, NaiveDate::from_ymd_opt(2024, 3, 2).into_iter().collect::<Vec<_>>());
+        let day = |d: u32| NaiveDate::from_ymd_opt(2024, 3, d).unwrap_or_default();
+        assert!(v.prints(day(2), &DateContext::default()) && !v.prints(day(3), &DateContext::default()));
     }
 
     #[test]
@@ -176,6 +184,6 @@ mod tests {
         let v = read(&doc, &["Rivers rise after the storm"], &DateContext::default());
         let near: Vec<String> = v.near.iter().map(|n| n.date.render()).collect();
         assert_eq!(near, vec!["2024-03-05".to_owned()]);
-        assert_eq!(v.shown.len(), 4);
+        assert!(v.prints(NaiveDate::from_ymd_opt(2024, 2, 28).unwrap_or_default(), &DateContext::default()));
     }
 }
