@@ -60,6 +60,9 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
     match article {
         Ok(article) => {
             out.text = main_text(&article.text_content);
+            if let Some(fuller) = fuller_block(html, &out.text) {
+                out.text = fuller;
+            }
             out.title = declared.or_else(|| Some(strip_site_name(&article.title)));
             out.authors = if seen_authors.is_empty() { meta.authors } else { seen_authors };
             if out.authors.is_empty() {
@@ -102,6 +105,25 @@ fn strip_site_name(title: &str) -> String {
     title.trim().to_owned()
 }
 
+/// Extracted text this short may be one block of an article split across sibling containers (page builders
+/// wrap every paragraph group in its own widget), where the scorer keeps only the best-scored block.
+const SHORT_WORDS: usize = 400;
+
+/// The text of the page's own article container (`<article>`, `<main>`, `itemprop=articleBody`) when the
+/// scorer's text is short and the container holds several times more, navigation and asides removed.
+fn fuller_block(html: &str, extracted: &str) -> Option<String> {
+    let words = word_count(extracted);
+    if words >= SHORT_WORDS {
+        return None;
+    }
+    let doc = Document::from(html);
+    doc.select("script, style, noscript, template, svg, nav, aside, footer, header, form, button").remove();
+    let blocks = doc.try_select("article, main, [itemprop='articleBody']")?;
+    let best = blocks.iter().map(|b| main_text(&b.formatted_text())).max_by_key(|t| word_count(t))?;
+    let best_words = word_count(&best);
+    (best_words >= 3 * words.max(1) && best_words >= SHORT_WORDS).then_some(best)
+}
+
 /// Normalises extracted text into paragraphs and trims interface lines the scorer let through: runs of them
 /// at either end (share bars, tags, "related" headings), and very short ones anywhere. Longer vocabulary lines
 /// inside the story are kept: there they are more often text than chrome (measured on the dev sets).
@@ -113,4 +135,34 @@ fn main_text(raw: &str) -> String {
     let kept: Vec<&str> =
         parts[first..last.max(first)].iter().filter(|p| !(word_count(p) <= 3 && is_furniture(p))).copied().collect();
     kept.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph(topic: &str) -> String {
+        format!(
+            "<p>The {topic} report describes how the river authority rebuilt the old weirs, moved the footpath \
+             away from the bank, planted willows along the meadows and asked farmers to leave wider margins so \
+             that floods spread slowly instead of rushing into the town.</p>"
+        )
+    }
+
+    #[test]
+    fn a_short_extract_gives_way_to_the_article_container() {
+        let widgets: String =
+            (0..12).map(|i| format!("<div class='widget'>{}</div>", paragraph(&i.to_string()))).collect();
+        let html = format!(
+            "<html><body><nav>Home | News | Sport</nav><article>{widgets}<aside>Related: other floods</aside>\
+             </article><footer>Contact us</footer></body></html>"
+        );
+        let short = "The 3 report describes how the river authority rebuilt the old weirs.";
+        let fuller = fuller_block(&html, short).unwrap_or_default();
+        assert_eq!(fuller.split("\n\n").count(), 12, "{fuller}");
+        assert!(!fuller.contains("Related") && !fuller.contains("Home"));
+        // A long extract is the scorer's considered choice and stays.
+        let long = fuller.clone();
+        assert_eq!(fuller_block(&html, &long), None);
+    }
 }
