@@ -135,3 +135,18 @@ fn labels_tell_an_update_from_the_publication() {
     assert_eq!(label("March 4, 2023"), Some(Label::Published));
     assert_eq!(label("Originally published 2022. Last updated on December 20, 2024."), Some(Label::Updated));
 }
+
+proptest::proptest! {
+    /// Datelines built from relative words, Solar Hijri dates and arbitrary text never panic, and a date found
+    /// is never after the message time by more than the day the parser tolerates.
+    #[test]
+    fn labelled_datelines_never_panic(
+        pre in proptest::sample::select(vec!["اليوم ", "Yesterday, ", "۲۸ آبان ۱۴۰۳ ", "منذ ساعتين ", "Updated ", ""]),
+        rest in "\\PC{0,40}",
+    ) {
+        let c = at("2024-11-18T15:40:00+03:00");
+        if let Some((d, _)) = labelled_dateline(&format!("{pre}{rest}"), &c) {
+            proptest::prop_assert!(d.date <= chrono::NaiveDate::from_ymd_opt(2024, 11, 19).unwrap_or_default());
+        }
+    }
+}
