@@ -1,6 +1,7 @@
 //! Scores the cleanup stage on the dev sets: `cargo run --release --example eval_cleanup [SHARED_DATA_DIR]`.
 //! Prints the table and exits 1 when a metric falls under its floor (the same check CI runs). With
-//! `--misses`, also prints every title, author and date the stage got wrong, one per line.
+//! `--misses`, also prints every title, author and date the stage got wrong, one per line; `--hidden-dates` scores
+//! the stage with `cleanup.hidden_dates = true` (the trade-off table in docs/QUALITY.md).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +20,9 @@ fn main() -> ExitCode {
             root.join("../../shared/data")
         }
     });
-    let cleaner = match Cleaner::new(&CleanupSettings::default()) {
+    let settings =
+        CleanupSettings { hidden_dates: args.iter().any(|a| a == "--hidden-dates"), ..CleanupSettings::default() };
+    let cleaner = match Cleaner::new(&settings) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("settings: {e}");

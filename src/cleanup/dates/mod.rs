@@ -2,6 +2,7 @@
 
 mod names;
 mod parse;
+mod persian;
 mod relative;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
@@ -63,9 +64,23 @@ pub fn parse_value(value: &str, ctx: &DateContext) -> Option<PubDate> {
     ctx.accept(found.date)
 }
 
+/// What the words next to a dateline say it dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    /// "Published", "Posted", "نشر في", "Опубликовано", or no label at all.
+    Published,
+    /// "Updated", "Last modified", "Mis à jour", "آخر تحديث", "Aktualisiert": a revision, not the publication.
+    Updated,
+}
+
 /// Reads a line as a dateline: a date (absolute, or relative to the reference) with little else around it
 /// (a weekday, "Published", a place). Returns `None` for running text that merely mentions a date.
 pub fn dateline(line: &str, ctx: &DateContext) -> Option<PubDate> {
+    labelled_dateline(line, ctx).map(|(date, _)| date)
+}
+
+/// [`dateline`] with what the line's label says the date is.
+pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
     let folded = parse::fold_text(line.trim());
     let toks = parse::tokenize(&folded);
     let words = toks.iter().filter(|t| matches!(t.kind, Kind::Word(_))).count();
@@ -74,17 +89,75 @@ pub fn dateline(line: &str, ctx: &DateContext) -> Option<PubDate> {
     }
     if let Some(found) = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive())) {
         if residual_words(&toks, found.start, found.end) <= 3 {
-            return ctx.accept(found.date);
+            return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
         }
         return None;
     }
+    // A relative expression is a dateline only when it is the whole line (labels and a time aside): "اليوم"
+    // or "today" inside a headline, a kicker or a site name ("اليوم السابع") dates nothing.
     let reference = ctx.reference?;
-    let (date, covered_words) = relative::resolve(&folded, reference)?;
-    if words.saturating_sub(covered_words.max(1)) <= 3 {
-        Some(date)
-    } else {
-        None
+    let (mut date, span) = relative::resolve(&folded, reference)?;
+    let rest = toks.iter().filter(|t| t.end <= span.0 || t.start >= span.1);
+    if rest.filter(|t| matches!(&t.kind, Kind::Word(w) if !is_dateline_word(w))).count() > 0 {
+        return None;
     }
+    // "Yesterday, 18:05": the page's clock time, whose zone the page does not give.
+    if date.time.is_none() {
+        if let Some((time, offset, ..)) = parse::time_near(&folded, span.0, span.1) {
+            date.time = Some(time);
+            date.offset = offset;
+        }
+    }
+    Some((date, label_before(&toks, span.0)))
+}
+
+/// The nearest label word before the date decides: "Originally published in 2022. Last updated on …" is an
+/// update.
+fn label_before(toks: &[Tok], start: usize) -> Label {
+    const UPDATED: &[&str] = &[
+        "updated",
+        "update",
+        "modified",
+        "revised",
+        "edited",
+        "mis",
+        "actualise",
+        "aktualisiert",
+        "geandert",
+        "actualizado",
+        "обновлено",
+        "изменено",
+        "guncelleme",
+        "guncellenme",
+        "تحديث",
+        "تعديل",
+        "بروزرساني",
+        "更新",
+        "修改",
+    ];
+    const PUBLISHED: &[&str] = &[
+        "published",
+        "posted",
+        "publie",
+        "veroffentlicht",
+        "publicado",
+        "опубликовано",
+        "yayinlanma",
+        "نشر",
+        "منتشر",
+        "发布",
+    ];
+    for tok in toks.iter().rev().filter(|t| t.end <= start) {
+        if let Kind::Word(w) = &tok.kind {
+            if UPDATED.contains(&w.as_str()) {
+                return Label::Updated;
+            }
+            if PUBLISHED.contains(&w.as_str()) {
+                return Label::Published;
+            }
+        }
+    }
+    Label::Published
 }
 
 /// A news lead's own dateline: `CAIRO, Nov. 18, 2024 (Reuters) - …`, `القاهرة - 18 نوفمبر 2024:` at the start

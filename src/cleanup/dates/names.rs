@@ -1,4 +1,5 @@
-//! Month, weekday and AM/PM names by language, from the generated CLDR table plus a few spellings CLDR lacks.
+//! Month, weekday and AM/PM names by language (and Solar Hijri month names), from the generated CLDR table plus a
+//! few spellings CLDR lacks.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -32,6 +33,8 @@ const SUPPLEMENT: &[(&str, Field, u8, &str)] = &[
 pub enum Field {
     /// A month, 1–12.
     Month,
+    /// A Solar Hijri month, 1 = Farvardin … 12 = Esfand.
+    PersianMonth,
     /// A weekday, 1 = Monday.
     Day,
     /// 1 = before noon, 2 = after noon.
@@ -69,6 +72,7 @@ fn build() -> HashMap<String, Vec<Name>> {
         };
         let field = match field {
             "month" => Field::Month,
+            "persian-month" => Field::PersianMonth,
             "day" => Field::Day,
             "ampm" => Field::AmPm,
             _ => continue,

@@ -10,6 +10,7 @@ use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime};
 use regex::Regex;
 
 use super::names::{self, Field};
+use super::persian;
 use super::PubDate;
 pub(super) use crate::cleanup::fold::fold_text;
 
@@ -137,6 +138,33 @@ fn date_tokens(toks: &[Tok], month_first: bool) -> Option<DateParts> {
                 }
             }
         }
+        // Solar Hijri Y/M/D as Persian sites print it: ۱۴۰۳/۰۸/۲۸.
+        if let (Some((y, 4)), Some(Kind::Punct(sep))) = (num(toks, i), toks.get(i + 1).map(|t| &t.kind)) {
+            if matches!(sep, '-' | '/' | '.') && persian::is_year(y) {
+                if let (Some((m, _)), Some(Kind::Punct(s2)), Some((d, _))) =
+                    (num(toks, i + 2), toks.get(i + 3).map(|t| &t.kind), num(toks, i + 4))
+                {
+                    if s2 == sep {
+                        if let Some(g) = persian::to_gregorian(y, m, d) {
+                            return Some((Some(g.year()), g.month(), g.day(), i, i + 5));
+                        }
+                    }
+                }
+            }
+        }
+        // Solar Hijri D Month Y: ۲۸ آبان ۱۴۰۳. The year is required: month names such as مهر and تیر are
+        // everyday words too.
+        if let (Some((d, dlen)), Some(Kind::Word(w))) = (num(toks, i), toks.get(i + 1).map(|t| &t.kind)) {
+            if let (true, Some(month), Some((y, 4))) =
+                (dlen <= 2, names::find(w, Field::PersianMonth), num(toks, skip_joiners(toks, i + 2)))
+            {
+                if persian::is_year(y) {
+                    if let Some(g) = persian::to_gregorian(y, u32::from(month.number), d) {
+                        return Some((Some(g.year()), g.month(), g.day(), i, skip_joiners(toks, i + 2) + 1));
+                    }
+                }
+            }
+        }
         // CJK: 2024年11月18日.
         if let (Some((y, 4)), Some(Kind::Word(w))) = (num(toks, i), toks.get(i + 1).map(|t| &t.kind)) {
             if w == "年" {
@@ -214,7 +242,11 @@ static TIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// A time near the date (within 40 bytes either side), with AM/PM and offset when given.
-fn time_near(folded: &str, start: usize, end: usize) -> Option<(NaiveTime, Option<FixedOffset>, usize, usize)> {
+pub(super) fn time_near(
+    folded: &str,
+    start: usize,
+    end: usize,
+) -> Option<(NaiveTime, Option<FixedOffset>, usize, usize)> {
     let re = TIME.as_ref()?;
     let window_start = floor_boundary(folded, start.saturating_sub(40));
     let window_end = floor_boundary(folded, (end + 40).min(folded.len()));

@@ -57,8 +57,8 @@ static COMPILED: LazyLock<Vec<(Regex, Unit)>> =
     LazyLock::new(|| PATTERNS.iter().filter_map(|(p, u)| Regex::new(p).ok().map(|r| (r, *u))).collect());
 
 /// Resolves a relative dateline; `folded` is the line folded by [`super::parse::fold_text`]. Returns the date
-/// and how many words of the line the expression covers.
-pub(super) fn resolve(folded: &str, reference: DateTime<FixedOffset>) -> Option<(PubDate, usize)> {
+/// and the byte span of the expression in `folded`.
+pub(super) fn resolve(folded: &str, reference: DateTime<FixedOffset>) -> Option<(PubDate, (usize, usize))> {
     for (re, unit) in COMPILED.iter() {
         let Some(caps) = re.captures(folded) else { continue };
         let whole = caps.get(0)?;
@@ -78,9 +78,17 @@ pub(super) fn resolve(folded: &str, reference: DateTime<FixedOffset>) -> Option<
             },
             Unit::Day | Unit::Week => PubDate { date: at.date_naive(), time: None, offset: None },
         };
-        return Some((date, whole.as_str().split_whitespace().count()));
+        return Some((date, (whole.start(), whole.end())));
     }
-    for word in folded.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+    let words = folded.match_indices(|c: char| c.is_alphanumeric() || c == '\'').fold(Vec::new(), |mut v, (i, c)| {
+        match v.last_mut() {
+            Some((start, end)) if *end == i => *end = i + c.len(),
+            _ => v.push((i, i + c.len())),
+        }
+        v
+    });
+    for (start, end) in words {
+        let word = &folded[start..end];
         let days = if YESTERDAY.contains(&word) {
             1
         } else if TODAY.contains(&word) {
@@ -89,7 +97,7 @@ pub(super) fn resolve(folded: &str, reference: DateTime<FixedOffset>) -> Option<
             continue;
         };
         let at = reference - Duration::days(days);
-        return Some((PubDate { date: at.date_naive(), time: None, offset: None }, 1));
+        return Some((PubDate { date: at.date_naive(), time: None, offset: None }, (start, end)));
     }
     None
 }

@@ -97,3 +97,56 @@ fn news_leads_carry_their_own_dateline() {
     assert_eq!(lead("عمان - 5 تشرين الأول 2023: أعلنت الحكومة اليوم").as_deref(), Some("2023-10-05"));
     assert_eq!(lead("The minister said on Monday - in a long speech"), None);
 }
+
+#[test]
+fn solar_hijri_datelines_become_gregorian() {
+    let c = ctx();
+    assert_eq!(line("۲۸ آبان ۱۴۰۳", &c).as_deref(), Some("2024-11-18"));
+    assert_eq!(line("دوشنبه ۲۸ آبان ۱۴۰۳ - ۱۳:۱۰", &c).as_deref(), Some("2024-11-18T13:10:00"));
+    assert_eq!(line("تاریخ انتشار: ۱۴۰۳/۰۸/۲۸", &c).as_deref(), Some("2024-11-18"));
+    assert_eq!(line("۱ فروردین ۱۴۰۴", &c).as_deref(), Some("2025-03-21"));
+    // Esfand 30 exists only in leap years: 1402 is not one, so nothing rather than a wrong day.
+    assert_eq!(line("۳۰ اسفند ۱۴۰۲", &c), None);
+    // A month name without a Solar Hijri year is an everyday word ("مهر" is also a seal).
+    assert_eq!(line("۱۲ مهر", &c), None);
+}
+
+#[test]
+fn relative_words_inside_other_text_date_nothing() {
+    let c = at("2024-11-18T15:40:00+03:00");
+    assert_eq!(line("اليوم السابع", &c), None);
+    assert_eq!(line("Today's top stories", &c), None);
+    assert_eq!(line("Hier soir à Paris", &c), None);
+    assert_eq!(line("Read yesterday's briefing", &c), None);
+    // On its own, with labels or a clock time, it is a dateline.
+    assert_eq!(line("Published yesterday", &c).as_deref(), Some("2024-11-17"));
+    assert_eq!(line("اليوم 10:30 ص", &c).as_deref(), Some("2024-11-18T10:30:00"));
+    assert_eq!(line("Hier, 18:05", &c).as_deref(), Some("2024-11-17T18:05:00"));
+}
+
+#[test]
+fn labels_tell_an_update_from_the_publication() {
+    let c = ctx();
+    let label = |s: &str| labelled_dateline(s, &c).map(|(_, l)| l);
+    assert_eq!(label("Updated on June 18, 2025 at 12:35 PM"), Some(Label::Updated));
+    assert_eq!(label("Mis à jour le 5 février 2023"), Some(Label::Updated));
+    assert_eq!(label("آخر تحديث: 12 نوفمبر 2023"), Some(Label::Updated));
+    assert_eq!(label("Published March 4, 2023"), Some(Label::Published));
+    assert_eq!(label("March 4, 2023"), Some(Label::Published));
+    assert_eq!(label("Originally published 2022. Last updated on December 20, 2024."), Some(Label::Updated));
+}
+
+proptest::proptest! {
+    /// Datelines built from relative words, Solar Hijri dates and arbitrary text never panic, and a date found
+    /// is never after the message time by more than the day the parser tolerates.
+    #[test]
+    fn labelled_datelines_never_panic(
+        pre in proptest::sample::select(vec!["اليوم ", "Yesterday, ", "۲۸ آبان ۱۴۰۳ ", "منذ ساعتين ", "Updated ", ""]),
+        rest in "\\PC{0,40}",
+    ) {
+        let c = at("2024-11-18T15:40:00+03:00");
+        if let Some((d, _)) = labelled_dateline(&format!("{pre}{rest}"), &c) {
+            proptest::prop_assert!(d.date <= chrono::NaiveDate::from_ymd_opt(2024, 11, 19).unwrap_or_default());
+        }
+    }
+}

@@ -13,14 +13,30 @@ pub struct Meta {
     pub title: Option<String>,
     /// Author names from structured data or meta tags.
     pub authors: Vec<String>,
-    /// Publication date from structured data, meta tags, `<time>` or the URL.
-    pub published: Option<PubDate>,
+    /// What the page's markup claims about its dates.
+    pub dates: MetaDates,
 
     /// `lang` of the root element.
     pub lang: Option<String>,
     /// Every title the page declares (JSON-LD, Open Graph, Twitter card, `<title>`), for telling the
     /// article's `<h1>` apart.
     pub declared_titles: Vec<String>,
+}
+
+/// Dates the markup declares, by source; [`super::pubdate`] decides which to believe.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MetaDates {
+    /// JSON-LD `datePublished` of an article type, else `article:published_time` or `itemprop=datePublished`.
+    pub published: Option<PubDate>,
+    /// A date declared for the page as a whole: `datePublished` of a JSON-LD `WebPage` (SEO plugins put one on
+    /// every page, article or not) or a generic tag (`date`, `dc.date`, `created`).
+    pub page_date: Option<PubDate>,
+    /// A `<time>` marked as the publication time (class, itemprop or `pubdate`).
+    pub time_published: Option<PubDate>,
+    /// The first `<time>` with a date, marked or not.
+    pub time: Option<PubDate>,
+    /// `/2024/11/18/` in the URL: a last resort.
+    pub url: Option<PubDate>,
 }
 
 /// Schema.org types whose `datePublished` and `author` describe the article itself.
@@ -40,6 +56,9 @@ const ARTICLE_TYPES: &[&str] = &[
     "WebPage",
     "SocialMediaPosting",
 ];
+
+/// How many of [`DATE_META`] (the first) date the article itself rather than the page.
+const ARTICLE_DATE_META: usize = 3;
 
 /// Date meta tags, most specific first (`property` or `name` or `itemprop`).
 const DATE_META: &[&str] = &[
@@ -70,6 +89,7 @@ const DATE_META: &[&str] = &[
 pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
     let mut meta = Meta { lang: attr(doc, "html", "lang"), ..Meta::default() };
     let mut ld_date = None;
+    let mut ld_page_date = None;
     for node in doc.try_select("script[type='application/ld+json']").iter().flat_map(|s| s.iter()) {
         let Ok(value) = serde_json::from_str::<Value>(node.text().trim()) else { continue };
         visit_ld(&value, &mut |obj| {
@@ -82,17 +102,24 @@ pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
             if meta.authors.is_empty() {
                 meta.authors = ld_authors(obj.get("author"));
             }
-            if ld_date.is_none() {
-                ld_date = obj.get("datePublished").and_then(Value::as_str).and_then(|s| dates::parse_value(s, ctx));
+            let date = || obj.get("datePublished").and_then(Value::as_str).and_then(|s| dates::parse_value(s, ctx));
+            if is_page_only(obj) {
+                ld_page_date = ld_page_date.or_else(date);
+            } else {
+                ld_date = ld_date.or_else(date);
             }
         });
     }
-    meta.published = ld_date.or_else(|| {
-        DATE_META.iter().find_map(|name| meta_content(doc, name).and_then(|v| dates::parse_value(&v, ctx)))
-    });
-    if meta.published.is_none() {
-        meta.published = time_element(doc, ctx).or_else(|| url.and_then(|u| url_date(u, ctx)));
-    }
+    let tag = |names: &[&str]| {
+        names.iter().find_map(|name| meta_content(doc, name).and_then(|v| dates::parse_value(&v, ctx)))
+    };
+    meta.dates = MetaDates {
+        published: ld_date.or_else(|| tag(&DATE_META[..ARTICLE_DATE_META])),
+        page_date: ld_page_date.or_else(|| tag(&DATE_META[ARTICLE_DATE_META..])),
+        time_published: time_element(doc, ctx, true),
+        time: time_element(doc, ctx, false),
+        url: url.and_then(|u| url_date(u, ctx)),
+    };
     meta.declared_titles = [
         meta.title.clone(),
         meta_content(doc, "og:title"),
@@ -128,8 +155,9 @@ fn meta_content(doc: &Document, name: &str) -> Option<String> {
     attr(doc, &selector, "datetime").or_else(|| attr(doc, &selector, "content"))
 }
 
-/// The first `<time>` that says it is the publication time, else the first `<time datetime>` at all.
-fn time_element(doc: &Document, ctx: &DateContext) -> Option<PubDate> {
+/// The first `<time>` that says it is the publication time; unless `marked_only`, else the first
+/// `<time datetime>` at all.
+fn time_element(doc: &Document, ctx: &DateContext, marked_only: bool) -> Option<PubDate> {
     let times = doc.try_select("time")?;
     let mut first = None;
     for node in times.iter() {
@@ -142,12 +170,16 @@ fn time_element(doc: &Document, ctx: &DateContext) -> Option<PubDate> {
             node.attr("pubdate").map(|_| "pubdate").unwrap_or_default()
         )
         .to_lowercase();
+        // A revision time is not the publication, whatever else its class says.
+        if hints.contains("modif") || hints.contains("updated") {
+            continue;
+        }
         if hints.contains("publish") || hints.contains("pubdate") || hints.contains("post-date") {
             return Some(date);
         }
         first.get_or_insert(date);
     }
-    first
+    first.filter(|_| !marked_only)
 }
 
 /// `/2024/11/18/` or `/2024-11-18` in the URL path.
@@ -177,6 +209,16 @@ fn visit_ld(value: &Value, f: &mut impl FnMut(&serde_json::Map<String, Value>)) 
             }
         }
         _ => {}
+    }
+}
+
+/// A JSON-LD node typed `WebPage` (or a subtype of it) and nothing more specific.
+fn is_page_only(obj: &serde_json::Map<String, Value>) -> bool {
+    let page = |t: &Value| t.as_str().is_some_and(|t| t.ends_with("Page"));
+    match obj.get("@type") {
+        Some(Value::Array(types)) => types.iter().all(page),
+        Some(t) => page(t),
+        None => false,
     }
 }
 

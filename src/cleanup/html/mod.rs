@@ -5,6 +5,7 @@
 //! F1 at several times the speed, and a well-kept crate with a small dependency tree.
 
 mod meta;
+mod pubdate;
 mod visible;
 
 use dom_query::Document;
@@ -39,29 +40,35 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
     ctx.month_first = lang.as_deref().is_some_and(|l| l == "en-us" || l == "en");
     let meta = meta::read(&doc, url, &ctx);
     let titles: Vec<&str> = meta.declared_titles.iter().map(String::as_str).collect();
-    let seen = visible::read(&doc, &titles, &ctx);
+    let mut seen = visible::read(&doc, &titles, &ctx);
+    let (seen_title, seen_authors) = (seen.title.take(), std::mem::take(&mut seen.authors));
 
     let absolute_url = url.filter(|u| url::Url::parse(u).is_ok());
     let cfg = Config { text_mode: TextMode::Formatted, max_elements_to_parse: max_elements, ..Config::default() };
     let article = Readability::with_document(doc, absolute_url, Some(cfg)).and_then(|mut r| r.parse());
 
-    let mut out = Extracted {
-        lang: meta.lang.or(lang),
-        published: seen.published.or(if seen.anchored && !hidden_dates { None } else { meta.published }),
-        ..Extracted::default()
+    let mut out = Extracted { lang: meta.lang.or(lang), ..Extracted::default() };
+    let prints = |d| seen.prints(d, &ctx);
+    let mut evidence = pubdate::Evidence {
+        near: &seen.near,
+        prints: Some(&prints),
+        anchored: seen.anchored,
+        meta: meta.dates,
+        extractor: None,
     };
-    let declared = seen.title.or(meta.title).or_else(|| meta.declared_titles.first().map(|t| strip_site_name(t)));
+    let declared = seen_title.or(meta.title).or_else(|| meta.declared_titles.first().map(|t| strip_site_name(t)));
     match article {
         Ok(article) => {
             out.text = main_text(&article.text_content);
+            if let Some(fuller) = fuller_block(html, &out.text) {
+                out.text = fuller;
+            }
             out.title = declared.or_else(|| Some(strip_site_name(&article.title)));
-            out.authors = if seen.authors.is_empty() { meta.authors } else { seen.authors };
+            out.authors = if seen_authors.is_empty() { meta.authors } else { seen_authors };
             if out.authors.is_empty() {
                 out.authors = article.byline.as_deref().map(byline::split_names).unwrap_or_default();
             }
-            if out.published.is_none() {
-                out.published = article.published_time.as_deref().and_then(|t| super::dates::parse_value(t, &ctx));
-            }
+            evidence.extractor = article.published_time.as_deref().and_then(|t| super::dates::parse_value(t, &ctx));
         }
         Err(_) => {
             // No main block found: read the page's visible text as a dump, which drops the furniture lines.
@@ -72,11 +79,12 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
                 out.text = dump.text;
                 out.title = declared.or(dump.title);
                 out.authors =
-                    [seen.authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
-                out.published = out.published.or(dump.published);
+                    [seen_authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
+                out.published = dump.published;
             }
         }
     }
+    out.published = pubdate::choose(&evidence, hidden_dates).or(out.published);
     if out.published.is_none() {
         out.published = out.text.split("\n\n").next().and_then(|p| super::dates::lead_dateline(p, &ctx));
     }
@@ -97,6 +105,25 @@ fn strip_site_name(title: &str) -> String {
     title.trim().to_owned()
 }
 
+/// Extracted text this short may be one block of an article split across sibling containers (page builders
+/// wrap every paragraph group in its own widget), where the scorer keeps only the best-scored block.
+const SHORT_WORDS: usize = 400;
+
+/// The text of the page's own article container (`<article>`, `<main>`, `itemprop=articleBody`) when the
+/// scorer's text is short and the container holds several times more, navigation and asides removed.
+fn fuller_block(html: &str, extracted: &str) -> Option<String> {
+    let words = word_count(extracted);
+    if words >= SHORT_WORDS {
+        return None;
+    }
+    let doc = Document::from(html);
+    doc.select("script, style, noscript, template, svg, nav, aside, footer, header, form, button").remove();
+    let blocks = doc.try_select("article, main, [itemprop='articleBody']")?;
+    let best = blocks.iter().map(|b| main_text(&b.formatted_text())).max_by_key(|t| word_count(t))?;
+    let best_words = word_count(&best);
+    (best_words >= 3 * words.max(1) && best_words >= SHORT_WORDS).then_some(best)
+}
+
 /// Normalises extracted text into paragraphs and trims interface lines the scorer let through: runs of them
 /// at either end (share bars, tags, "related" headings), and very short ones anywhere. Longer vocabulary lines
 /// inside the story are kept: there they are more often text than chrome (measured on the dev sets).
@@ -108,4 +135,34 @@ fn main_text(raw: &str) -> String {
     let kept: Vec<&str> =
         parts[first..last.max(first)].iter().filter(|p| !(word_count(p) <= 3 && is_furniture(p))).copied().collect();
     kept.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph(topic: &str) -> String {
+        format!(
+            "<p>The {topic} report describes how the river authority rebuilt the old weirs, moved the footpath \
+             away from the bank, planted willows along the meadows and asked farmers to leave wider margins so \
+             that floods spread slowly instead of rushing into the town.</p>"
+        )
+    }
+
+    #[test]
+    fn a_short_extract_gives_way_to_the_article_container() {
+        let widgets: String =
+            (0..12).map(|i| format!("<div class='widget'>{}</div>", paragraph(&i.to_string()))).collect();
+        let html = format!(
+            "<html><body><nav>Home | News | Sport</nav><article>{widgets}<aside>Related: other floods</aside>\
+             </article><footer>Contact us</footer></body></html>"
+        );
+        let short = "The 3 report describes how the river authority rebuilt the old weirs.";
+        let fuller = fuller_block(&html, short).unwrap_or_default();
+        assert_eq!(fuller.split("\n\n").count(), 12, "{fuller}");
+        assert!(!fuller.contains("Related") && !fuller.contains("Home"));
+        // A long extract is the scorer's considered choice and stays.
+        let long = fuller.clone();
+        assert_eq!(fuller_block(&html, &long), None);
+    }
 }

@@ -4,9 +4,10 @@
 //! last revised, or carries a headline rewritten for search engines; the benchmarks (and readers) go by the
 //! page, so the visible headline and dateline win when they can be found.
 
+use chrono::NaiveDate;
 use dom_query::Document;
 
-use crate::cleanup::dates::{self, DateContext, PubDate};
+use crate::cleanup::dates::{self, DateContext, Label, PubDate};
 use crate::cleanup::furniture::word_count;
 use crate::cleanup::{byline, normalize};
 
@@ -15,13 +16,33 @@ const DATELINE_AFTER: usize = 25;
 /// Lines before it: a kicker, a category and a dateline often stand above the headline.
 const DATELINE_BEFORE: usize = 6;
 
+/// A dateline near the headline.
+#[derive(Debug, Clone, Copy)]
+pub struct Near {
+    /// Lines from the headline (negative: above it).
+    pub offset: isize,
+    /// The date.
+    pub date: PubDate,
+    /// Whether its label makes it a revision date.
+    pub label: Label,
+}
+
+/// Datelines this close together (in lines) belong to one list: related posts, comments, a table of figures.
+const LIST_GAP: usize = 4;
+/// A list has at least this many dated items.
+const LIST_MIN: usize = 3;
+/// Lines from the headline within which a dateline is the article's own, whatever follows.
+const BESIDE: usize = 3;
+
 /// Visible headline and dateline.
 #[derive(Debug, Default)]
 pub struct Visible {
     /// The `<h1>` that matches one of the page's own titles.
     pub title: Option<String>,
-    /// The first dateline printed after it.
-    pub published: Option<PubDate>,
+    /// Datelines printed near it, nearest first, lists of dated items (related posts, comments) left out.
+    pub near: Vec<Near>,
+    /// The page's visible text, for [`Visible::prints`].
+    text: String,
     /// Names on the byline printed near it.
     pub authors: Vec<String>,
     /// Whether the headline was found in the page text, so the absence of a dateline near it means something.
@@ -59,11 +80,58 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
     if let Some(at) = at {
         out.anchored = true;
         let after = lines.iter().skip(at + 1).take(DATELINE_AFTER);
-        let before = lines[at.saturating_sub(DATELINE_BEFORE)..at].iter().rev();
-        out.published = after.clone().chain(before).find_map(|l| dates::dateline(l, ctx));
         out.authors = after.filter(|l| word_count(l) <= 12).find_map(|l| byline::parse_line(l)).unwrap_or_default();
+        // Datelines around the window, far enough beyond it to see whether one at its edge starts a list.
+        let reach = LIST_GAP * (LIST_MIN - 1);
+        let from = at.saturating_sub(DATELINE_BEFORE + reach);
+        let dated: Vec<(usize, PubDate, Label)> = lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take(at + DATELINE_AFTER + reach + 1 - from)
+            .filter_map(|(i, l)| dates::labelled_dateline(l, ctx).map(|(d, label)| (i, d, label)))
+            .collect();
+        let listed = in_lists(&dated, at);
+        out.near = dated
+            .iter()
+            .zip(listed)
+            .filter(|(&(i, ..), listed)| !listed && i + DATELINE_BEFORE >= at && i <= at + DATELINE_AFTER && i != at)
+            .map(|(&(i, date, label), _)| Near { offset: i as isize - at as isize, date, label })
+            .collect();
+        // Nearest first; at equal distance the line below the headline (where bylines sit) wins.
+        out.near.sort_by_key(|n| (n.offset.unsigned_abs(), n.offset < 0));
     }
+    out.text = text.to_string();
     out
+}
+
+impl Visible {
+    /// Whether the page prints `date` anywhere, in a dateline or in a sentence ("Posted by Ann on March 3,
+    /// 2024 at 9:15"): the first date of every line with enough digits for a day and a year. Run only when
+    /// a declared date needs corroborating, as it reads the whole page.
+    pub fn prints(&self, date: NaiveDate, ctx: &DateContext) -> bool {
+        let enough_digits = |l: &&str| l.chars().filter(|c| c.is_numeric()).count() >= 4;
+        self.text.lines().filter(enough_digits).any(|l| dates::parse_value(l, ctx).is_some_and(|d| d.date == date))
+    }
+}
+
+/// Marks datelines that stand in a run of at least [`LIST_MIN`] with at most [`LIST_GAP`] lines between
+/// neighbours: the dates of a list of other items, not of the article. A dateline within [`BESIDE`] lines of
+/// the headline (line `at`) is the article's own and takes no part in a run.
+fn in_lists(dated: &[(usize, PubDate, Label)], at: usize) -> Vec<bool> {
+    let mut listed = vec![false; dated.len()];
+    let items: Vec<usize> = (0..dated.len()).filter(|&k| dated[k].0.abs_diff(at) > BESIDE).collect();
+    let mut start = 0;
+    for end in 1..=items.len() {
+        let run_ends = end == items.len() || dated[items[end]].0 - dated[items[end - 1]].0 > LIST_GAP;
+        if run_ends {
+            if end - start >= LIST_MIN {
+                items[start..end].iter().for_each(|&k| listed[k] = true);
+            }
+            start = end;
+        }
+    }
+    listed
 }
 
 /// Whether an `<h1>` and a declared title name the same article: most words of the shorter are in the longer.
@@ -91,7 +159,8 @@ mod tests {
         let doc = Document::from(html);
         let v = read(&doc, &["Rivers rise after the storm | Daily"], &DateContext::default());
         assert_eq!(v.title.as_deref(), Some("Rivers rise after the storm"));
-        assert_eq!(v.published.map(|d| d.render()).as_deref(), Some("2024-03-03"));
+        assert_eq!(v.near.first().map(|n| n.date.render()).as_deref(), Some("2024-03-03"));
+        assert_eq!(v.near.first().map(|n| n.label), Some(Label::Updated));
         assert_eq!(v.authors, vec!["Kim Ode".to_owned()]);
     }
 
@@ -100,6 +169,21 @@ mod tests {
         let doc = Document::from("<html><body><h1>Welcome</h1><p>2 March 2024</p></body></html>");
         let v = read(&doc, &["Rivers rise after the storm"], &DateContext::default());
         assert_eq!(v.title, None);
-        assert_eq!(v.published, None);
+        assert!(v.near.is_empty());
+        let day = |d: u32| NaiveDate::from_ymd_opt(2024, 3, d).unwrap_or_default();
+        assert!(v.prints(day(2), &DateContext::default()) && !v.prints(day(3), &DateContext::default()));
+    }
+
+    #[test]
+    fn dates_of_a_list_of_other_posts_are_not_the_dateline() {
+        let html = r#"<html><body><h1>Rivers rise after the storm</h1><p>5 March 2024</p>
+            <p>Water reached the old town on Sunday night and kept rising through the week.</p>
+            <h2>More posts</h2><p>Dams hold</p><p>1 March 2024</p><p>Roads shut</p><p>28 February 2024</p>
+            <p>Rain again</p><p>20 February 2024</p></body></html>"#;
+        let doc = Document::from(html);
+        let v = read(&doc, &["Rivers rise after the storm"], &DateContext::default());
+        let near: Vec<String> = v.near.iter().map(|n| n.date.render()).collect();
+        assert_eq!(near, vec!["2024-03-05".to_owned()]);
+        assert!(v.prints(NaiveDate::from_ymd_opt(2024, 2, 28).unwrap_or_default(), &DateContext::default()));
     }
 }

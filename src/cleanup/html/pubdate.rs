@@ -1,0 +1,111 @@
+//! Which of a page's dates is its publication date: the dateline printed by the headline, checked against
+//! what the markup declares; a declared date alone only when the page prints it somewhere.
+//!
+//! Why this order (measured on the dev sets, docs/QUALITY.md): readers and the benchmarks go by the date the
+//! page shows, but many pages show "Updated …" by the headline while the markup keeps the first publication;
+//! and a metadata date on a page that prints no date at all is as often a template's or a CMS's date as the
+//! article's, so it is taken only when the same day is printed somewhere on the page.
+
+use chrono::NaiveDate;
+
+use super::meta::MetaDates;
+use super::visible::Near;
+use crate::cleanup::dates::{Label, PubDate};
+
+/// Everything the page says about its dates.
+#[derive(Default)]
+pub struct Evidence<'a> {
+    /// Datelines by the headline, nearest first.
+    pub near: &'a [Near],
+    /// Whether the page prints a given day anywhere (asked only when a declared date needs it).
+    pub prints: Option<&'a dyn Fn(NaiveDate) -> bool>,
+    /// Whether the headline was found in the page text (so "no dateline near it" means something).
+    pub anchored: bool,
+    /// Declared dates.
+    pub meta: MetaDates,
+    /// The publication time `dom_smoothie` found in the markup.
+    pub extractor: Option<PubDate>,
+}
+
+/// The publication date, or `None` when the page does not show one it can be trusted on.
+/// `hidden_dates` accepts a declared date on an anchored page that prints no date.
+pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
+    let m = &ev.meta;
+    let declared = [m.published, m.page_date, m.time_published, m.time, ev.extractor];
+    // A printed dateline the markup agrees with: the markup's value, which carries the time and offset.
+    for near in ev.near.iter().filter(|n| n.label == Label::Published) {
+        if let Some(d) = declared.iter().flatten().find(|d| d.date == near.date.date) {
+            return Some(*d);
+        }
+    }
+    let published = ev.near.iter().find(|n| n.label == Label::Published);
+    let updated = ev.near.iter().find(|n| n.label == Label::Updated);
+    match (published, updated) {
+        (Some(p), _) => Some(p.date),
+        // Only an "Updated …" line: the declared publication, when it comes before the update.
+        (None, Some(u)) => m.published.filter(|p| p.date <= u.date.date).or(Some(u.date)),
+        (None, None) => {
+            let declared = m.published.or(ev.extractor).or(m.time_published);
+            if !ev.anchored || hidden_dates {
+                return declared.or(m.page_date).or(m.time).or(m.url);
+            }
+            // The headline stands without a dateline. A publication date the markup states for the article
+            // is usually right; one stated for the page (or a number in the URL) only when the page prints it.
+            // A `<time>` elsewhere on the page dates something else (a sidebar, a comment).
+            declared
+                .or_else(|| [m.page_date, m.url].into_iter().flatten().find(|d| ev.prints.is_some_and(|p| p(d.date))))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> PubDate {
+        PubDate { date: s.parse().unwrap_or_default(), time: None, offset: None }
+    }
+
+    fn near(offset: isize, date: &str, label: Label) -> Near {
+        Near { offset, date: day(date), label }
+    }
+
+    #[test]
+    fn an_update_line_yields_to_the_declared_publication() {
+        let near = [near(1, "2025-12-04", Label::Updated)];
+        let meta = MetaDates { published: Some(day("2024-02-27")), ..MetaDates::default() };
+        let ev = Evidence { near: &near, anchored: true, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2024-02-27")));
+        // Without a declared publication the update is the best date there is.
+        let ev = Evidence { near: &near, anchored: true, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2025-12-04")));
+    }
+
+    #[test]
+    fn the_markup_value_wins_when_it_agrees_with_the_dateline() {
+        let precise = PubDate { time: chrono::NaiveTime::from_hms_opt(12, 50, 0), ..day("2025-09-04") };
+        let near = [near(-2, "2025-09-04", Label::Published), near(1, "2025-12-16", Label::Published)];
+        let meta = MetaDates { published: Some(precise), ..MetaDates::default() };
+        let ev = Evidence { near: &near, anchored: true, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(precise));
+    }
+
+    #[test]
+    fn a_page_or_url_date_the_page_never_prints_is_not_believed() {
+        let meta =
+            MetaDates { page_date: Some(day("2019-12-12")), url: Some(day("2019-12-01")), ..MetaDates::default() };
+        let ev = Evidence { anchored: true, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), None);
+        assert_eq!(choose(&ev, true), Some(day("2019-12-12")));
+        let shown = |d: NaiveDate| d == day("2019-12-01").date;
+        let ev = Evidence { anchored: true, meta, prints: Some(&shown), ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2019-12-01")));
+        // A page whose headline was not found cannot say it shows no date: the markup stands.
+        let ev = Evidence { anchored: false, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2019-12-12")));
+        // A stated publication date stands on its own.
+        let meta = MetaDates { published: Some(day("2019-11-30")), ..meta };
+        let ev = Evidence { anchored: true, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2019-11-30")));
+    }
+}
