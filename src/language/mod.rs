@@ -16,11 +16,13 @@ mod codes;
 mod decide;
 pub mod eval;
 mod models;
+mod neighbours;
 mod prepare;
 mod script;
 mod settings;
 #[cfg(test)]
 mod tests;
+mod writes;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -85,7 +87,6 @@ struct Inner {
     lingua: Option<models::Lingua>,
     policy: decide::Policy,
     reliability_threshold: f32,
-    undetermined_below: f32,
     lingua_max_chars: usize,
 }
 
@@ -116,6 +117,9 @@ impl LanguageDetector {
             expected,
             fasttext_threshold: settings.fasttext_threshold,
             unlisted_ratio: settings.unlisted_ratio,
+            fasttext_weight: settings.fasttext_weight,
+            undetermined_below: settings.undetermined_below,
+            undetermined_below_short: settings.undetermined_below_short,
         };
         let inner = Inner {
             preparer: prepare::Preparer::new(settings.prefix_chars)?,
@@ -123,7 +127,6 @@ impl LanguageDetector {
             lingua,
             policy,
             reliability_threshold: settings.reliability_threshold,
-            undetermined_below: settings.undetermined_below,
             lingua_max_chars: settings.lingua_max_chars,
         };
         Ok(Self { inner: Arc::new(inner) })
@@ -141,16 +144,10 @@ impl LanguageDetector {
             Some(lingua) => lingua.confidences(prefix(&sample.text, inner.lingua_max_chars)),
             None => Vec::new(),
         };
-        let Some(decision) = inner.policy.decide(&ranked, &sample.profile, lingua) else {
+        let hint = hint.and_then(codes::normalise);
+        let Some(decision) = inner.policy.decide(&ranked, &sample, hint.as_deref(), lingua) else {
             return Language::undetermined(sample.profile.code);
         };
-        let hint = hint.and_then(codes::normalise);
-        let mut decision = decide::apply_hint(decision, hint.as_deref());
-        // Two models that agree are evidence enough; a weak answer that overrides fastText's own is not.
-        let agrees = ranked.first().is_some_and(|top| top.code == decision.code);
-        if decision.confidence < inner.undetermined_below && !agrees {
-            decision = decide::undetermined(decision);
-        }
         let code = codes::from_label(&decision.code);
         Language {
             code: code.code,
@@ -193,6 +190,8 @@ fn validate(settings: &LanguageSettings) -> Result<Vec<String>, LanguageError> {
     unit("fasttext_threshold", settings.fasttext_threshold)?;
     unit("reliability_threshold", settings.reliability_threshold)?;
     unit("undetermined_below", settings.undetermined_below)?;
+    unit("undetermined_below_short", settings.undetermined_below_short)?;
+    unit("fasttext_weight", settings.fasttext_weight)?;
     if !(settings.unlisted_ratio >= 0.0 && settings.unlisted_ratio.is_finite()) {
         return Err(LanguageError::InvalidSetting { key: "unlisted_ratio", reason: "must be a finite number >= 0" });
     }
