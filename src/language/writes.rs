@@ -54,11 +54,10 @@ pub fn writes_in(label: &str, script: &str) -> bool {
         "Hans" | "Hant" | "Hani" => "Hani",
         other => other,
     };
-    let listed: Vec<&str> =
-        NON_LATIN.iter().filter(|(_, labels)| labels.contains(&label)).map(|(script, _)| *script).collect();
+    let written_in = |wanted: &str| NON_LATIN.iter().any(|(s, labels)| *s == wanted && labels.contains(&label));
     match script {
-        "Latn" => listed.is_empty() || ALSO_LATIN.contains(&label),
-        _ if NON_LATIN.iter().any(|(s, _)| *s == script) => listed.contains(&script),
+        "Latn" => !NON_LATIN.iter().any(|(_, labels)| labels.contains(&label)) || ALSO_LATIN.contains(&label),
+        _ if NON_LATIN.iter().any(|(s, _)| *s == script) => written_in(script),
         _ => true,
     }
 }
