@@ -87,11 +87,11 @@ pub struct LangidReport {
 
 /// Floors CI holds the detector to, just under the figures measured (see `docs/QUALITY.md`): macro accuracy per
 /// bucket, the worst single language on sentences, and the most unlisted text that may be forced.
-/// Measured with the default settings: 80.2, 92.8, 97.8, 99.5, 100.0; worst sentences 97.9 (es); 13.8% forced.
+/// Measured with the default settings: 81.89, 93.61, 99.18, 99.67, 100.0; worst sentences 98.9 (es); 12.8% forced.
 const FLOORS: [(&str, f64); 5] =
-    [("words", 0.79), ("pairs", 0.92), ("sent<=40", 0.97), ("sentences", 0.99), ("documents", 0.995)];
-const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.975;
-const FORCED_CEILING: f64 = 0.15;
+    [("words", 0.815), ("pairs", 0.93), ("sent<=40", 0.99), ("sentences", 0.995), ("documents", 0.998)];
+const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.985;
+const FORCED_CEILING: f64 = 0.135;
 
 /// Runs the detector over `<shared_data_dir>/langid/`.
 pub fn run_eval(shared_data_dir: &Path, detector: &LanguageDetector) -> Result<LangidReport, EvalError> {

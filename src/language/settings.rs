@@ -23,10 +23,17 @@ pub struct LanguageSettings {
     /// An unlisted language fastText prefers is kept (not handed to lingua) when its probability is at least this
     /// many times the probability fastText gives all expected languages together.
     pub unlisted_ratio: f32,
-    /// Confidence below which an answer that overrides fastText's own first choice becomes `und` (the guess then
-    /// leads the alternatives): texts in languages neither model knows score low everywhere, and lingua would
-    /// otherwise name one of the expected languages for them.
+    /// Exponent on fastText's probabilities where they are combined with lingua's (lingua's confidence times
+    /// fastText's probability within the list to this power): 0 lets lingua alone choose among the expected
+    /// languages, 1 weighs the two models alike. fastText is the weaker judge of short texts, hence below 1.
+    pub fasttext_weight: f32,
+    /// Confidence below which a combined answer becomes `und` (the guess then leads the alternatives): texts in
+    /// languages neither model knows score low on the list, and naming one of the expected languages for them
+    /// would be a guess. For texts of more than 40 characters.
     pub undetermined_below: f32,
+    /// The same for texts of at most 40 characters (headlines), on which both models are less sure even of the
+    /// languages they know.
+    pub undetermined_below_short: f32,
     /// How many characters lingua reads at most; it is only asked about short or ambiguous texts, and its cost
     /// grows with length.
     pub lingua_max_chars: usize,
@@ -42,7 +49,9 @@ impl Default for LanguageSettings {
             reliability_threshold: 0.5,
             unlisted_ratio: 3.0,
             lingua_max_chars: 400,
-            undetermined_below: 0.25,
+            fasttext_weight: 0.3,
+            undetermined_below: 0.3,
+            undetermined_below_short: 0.2,
         }
     }
 }

@@ -114,6 +114,29 @@ fn short_headlines_in_the_expected_languages() {
 }
 
 #[test]
+fn short_hindi_stays_hindi_and_marathi_is_not_forced_into_it() {
+    for text in ["मैं कल घर नहीं गया था।", "वह बहुत खुश है।", "ये बात सच है।", "बच्चे स्कूल में पढ़ रहे हैं।"]
+    {
+        let found = detector().detect_one(text);
+        assert_eq!((found.code.as_str(), found.script.as_str()), ("hi", "Deva"), "{text}: {found:?}");
+    }
+    for text in ["मी उद्या घरी जाणार आहे.", "आम्ही शाळेत जातो आणि अभ्यास करतो."]
+    {
+        let found = detector().detect_one(text);
+        assert_ne!(found.code, "hi", "{text}: {found:?}");
+    }
+}
+
+#[test]
+fn short_chinese_is_not_read_as_a_language_of_another_script() {
+    for text in ["政府宣布新的经济刺激计划", "人们在网上讨论这个问题", "医院今天接待了很多病人"]
+    {
+        let found = detector().detect_one(text);
+        assert_eq!(found.code, "zh", "{text}: {found:?}");
+    }
+}
+
+#[test]
 fn an_unlisted_language_is_reported_as_itself_or_undetermined() {
     let sentences = [
         ("sv", "Regeringen presenterade i dag en ny budget för nästa år."),
