@@ -1,7 +1,7 @@
 //! End-to-end tests: the real binary, as a separate process, against a real Kafka-protocol broker process
 //! on 127.0.0.1 (`make broker-up`; `NEWS_ENRICHER_TEST_BROKERS` names it). Ignored by a plain `cargo test`;
 //! `make test` runs them with `--include-ignored` after starting the broker. For debugging a run:
-//! `E2E_LOG=debug` (service log level), `E2E_DEBUG=cgrp,fetch` (librdkafka debug contexts),
+//! `E2E_LOG=debug` (service log level), `E2E_SESSION_TIMEOUT=30s` (slow brokers), `E2E_DEBUG=cgrp,fetch` (librdkafka debug contexts),
 //! `E2E_STRATEGY=roundrobin` (assignment strategy); each service's log is kept in `target/tmp/e2e-logs/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
@@ -63,7 +63,9 @@ impl Service {
             .env("NEWS_ENRICHER__KAFKA__OUTPUT_TOPIC", &t.output)
             .env("NEWS_ENRICHER__KAFKA__DEAD_LETTER_TOPIC", &t.dead)
             .env("NEWS_ENRICHER__KAFKA__GROUP_ID", &t.group)
-            .env("NEWS_ENRICHER__KAFKA__SESSION_TIMEOUT", "10s")
+            // 10 s finds a dead member quickly; a slower broker (tansu on SQLite under load) may need more to answer
+            // heartbeats in time: `E2E_SESSION_TIMEOUT=30s`.
+            .env("NEWS_ENRICHER__KAFKA__SESSION_TIMEOUT", std::env::var("E2E_SESSION_TIMEOUT").unwrap_or("10s".into()))
             // noida-db 0.2.3 mishandles the cooperative protocol's second join round and may hold a join round until
             // the rebalance timeout (max.poll.interval.ms) expires (README, "Tests and the test broker"): the e2e
             // suite uses an eager assignor and a short rebalance timeout; cooperative-sticky is covered on the

@@ -158,8 +158,8 @@ struct Found {
     origin: (i32, i64),
 }
 
-/// Reads `topics` from the start until `expected` records arrived and 2 s passed without more (or 5 minutes).
-fn read_topics(topics: &[&str], expected: usize) -> Vec<Found> {
+/// A consumer assigned every partition of `topics` from the beginning, outside any group.
+fn from_beginning(topics: &[&str]) -> BaseConsumer {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", brokers())
         .set("group.id", format!("reader-{}", uuid_like()))
@@ -174,6 +174,12 @@ fn read_topics(topics: &[&str], expected: usize) -> Vec<Found> {
         }
     }
     consumer.assign(&tpl).unwrap();
+    consumer
+}
+
+/// Reads `topics` from the start until `expected` records arrived and 2 s passed without more (or 5 minutes).
+fn read_topics(topics: &[&str], expected: usize) -> Vec<Found> {
+    let consumer = from_beginning(topics);
     let (mut found, deadline, mut idle) = (Vec::new(), Instant::now() + Duration::from_secs(300), Instant::now());
     while Instant::now() < deadline && !(found.len() >= expected && idle.elapsed() > Duration::from_secs(2)) {
         if let Some(m) = consumer.poll(Duration::from_millis(200)) {
@@ -382,13 +388,9 @@ async fn replay_killed_with_sigkill_resumes_where_it_committed_and_skips_nothing
     };
     // Kill once some progress is committed and more has been written since: a crash inside the window between
     // two commits, which is what the resumed run may redo.
-    let counter: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", brokers())
-        .set("group.id", format!("count-{}", uuid_like()))
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    counter.subscribe(&[&t.output, &t.dead]).unwrap();
+    // Partitions assigned directly, not through a group: a group join can take longer than the whole replay on a
+    // slow broker, and the count must follow the run from its start.
+    let counter = from_beginning(&[&t.output, &t.dead]);
     let (deadline, mut written) = (Instant::now() + Duration::from_secs(300), 0i64);
     loop {
         while let Some(Ok(_)) = counter.poll(Duration::from_millis(10)) {
@@ -398,6 +400,7 @@ async fn replay_killed_with_sigkill_resumes_where_it_committed_and_skips_nothing
         if done >= 300 && written >= done + 20 {
             break;
         }
+        assert!(first.child.try_wait().unwrap().is_none(), "the replay finished before the test could kill it");
         assert!(Instant::now() < deadline, "no progress committed");
     }
     first.child.kill().unwrap(); // SIGKILL: no drain, no final commit
