@@ -8,7 +8,7 @@
 #   BROKER=tansu make broker-up     use tansu (sqlite storage) instead of noida-db; its first install is a
 #                                   ~40 min cargo build on 2 cores
 #
-# Everything lives under .cache/ (gitignored): the venv, the tansu build, the data dir, broker.pid, broker.log.
+# Everything lives under .cache/ (gitignored): the venv, the tansu build, the data dir, broker-<port>.pid, broker-<port>.log.
 
 BROKER ?= noida
 BROKER_HOST ?= 127.0.0.1
@@ -20,7 +20,7 @@ BROKER_KEEP_DATA ?= 0
 BROKER_PYTHON ?= python3
 NOIDA_VENV := .cache/venv-broker
 # The package's console script wraps the binary in a Python subprocess; running the binary itself keeps the pid
-# in broker.pid the broker's own, so broker-down's SIGTERM reaches it.
+# in broker-<port>.pid the broker's own, so broker-down's SIGTERM reaches it.
 NOIDA_BIN := $(NOIDA_VENV)/noida-db
 NOIDA_REQUIREMENTS := tools/requirements/broker.txt
 

@@ -17,9 +17,10 @@ usage() { echo "usage: $0 up|down|status" >&2; exit 2; }
 : "${NOIDA_BIN:=.cache/venv-broker/bin/noida-db}"
 : "${TANSU_BIN:=.cache/tansu/bin/tansu}"
 
-pid_file="$BROKER_STATE_DIR/broker.pid"
-log_file="$BROKER_STATE_DIR/broker.log"
-kind_file="$BROKER_STATE_DIR/broker.kind"
+# Per port, so brokers on different ports (a developer's and a benchmark's) can run side by side.
+pid_file="$BROKER_STATE_DIR/broker-$BROKER_PORT.pid"
+log_file="$BROKER_STATE_DIR/broker-$BROKER_PORT.log"
+kind_file="$BROKER_STATE_DIR/broker-$BROKER_PORT.kind"
 
 port_open() {
     # bash's /dev/tcp needs no client tool; the subshell keeps a refused connect from killing the script.

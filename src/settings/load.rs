@@ -102,6 +102,20 @@ mod tests {
     }
 
     #[test]
+    fn a_session_timeout_over_the_poll_interval_is_refused_with_our_key_names() {
+        let err = load_from(
+            None,
+            env(&[
+                ("NEWS_ENRICHER__KAFKA__SESSION_TIMEOUT", "30s"),
+                ("NEWS_ENRICHER__KAFKA__MAX_POLL_INTERVAL", "12s"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("kafka.max_poll_interval") && err.contains("kafka.session_timeout"), "{err}");
+    }
+
+    #[test]
     fn file_layer_sits_between_defaults_and_environment() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.toml");

@@ -57,6 +57,11 @@ impl Settings {
              the group session"
                 .into(),
         );
+        // librdkafka refuses this pair at client creation, naming its own keys; say it here with ours.
+        need(
+            k.max_poll_interval >= k.session_timeout,
+            "kafka.max_poll_interval: must be at least kafka.session_timeout".into(),
+        );
         // Lag, broker RTT and producer readiness come from the statistics callback: zero would switch them off.
         need(
             (Duration::from_secs(1)..=Duration::from_secs(60)).contains(&k.statistics_interval),

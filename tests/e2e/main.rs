@@ -1,7 +1,8 @@
 //! End-to-end tests: the real binary, as a separate process, against a real Kafka-protocol broker process
 //! on 127.0.0.1 (`make broker-up`; `NEWS_ENRICHER_TEST_BROKERS` names it). Ignored by a plain `cargo test`;
 //! `make test` runs them with `--include-ignored` after starting the broker. For debugging a run:
-//! `E2E_LOG=debug` (service log level), `E2E_SESSION_TIMEOUT=30s` (slow brokers), `E2E_DEBUG=cgrp,fetch` (librdkafka debug contexts),
+//! `E2E_LOG=debug` (service log level), `E2E_SESSION_TIMEOUT=30s E2E_MAX_POLL_INTERVAL=60s`
+//! (slow brokers; the second must not be below the first), `E2E_DEBUG=cgrp,fetch` (librdkafka debug contexts),
 //! `E2E_STRATEGY=roundrobin` (assignment strategy); each service's log is kept in `target/tmp/e2e-logs/`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
@@ -74,7 +75,10 @@ impl Service {
                 "NEWS_ENRICHER__KAFKA__ASSIGNMENT_STRATEGY",
                 std::env::var("E2E_STRATEGY").unwrap_or("roundrobin".into()),
             )
-            .env("NEWS_ENRICHER__KAFKA__MAX_POLL_INTERVAL", "12s")
+            .env(
+                "NEWS_ENRICHER__KAFKA__MAX_POLL_INTERVAL",
+                std::env::var("E2E_MAX_POLL_INTERVAL").unwrap_or("12s".into()),
+            )
             .env("NEWS_ENRICHER__KAFKA__STATISTICS_INTERVAL", "1s")
             .env("NEWS_ENRICHER__PIPELINE__DRAIN_TIMEOUT", "8s")
             .env("NEWS_ENRICHER__PIPELINE__MAX_MESSAGE_BYTES", "64KiB")
