@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use super::fold::fold_text;
+use crate::charclass;
 
 /// Interface vocabulary: stems matched at word starts (after Arabic clitics), folded like the text.
 /// A hit alone removes nothing; it marks a line as furniture only when the line is also short.
@@ -61,7 +62,7 @@ static MATCHER: LazyLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>> = LazyLock
 /// Rough word count that also works for unspaced scripts (two CJK characters count as a word).
 pub fn word_count(line: &str) -> usize {
     let cjk = line.chars().filter(|&c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}')).count();
-    line.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() + cjk / 2
+    line.split_whitespace().filter(|w| w.chars().any(charclass::is_alphanumeric)).count() + cjk / 2
 }
 
 /// Whether the line ends like a sentence.
@@ -130,9 +131,9 @@ pub fn is_furniture(line: &str) -> bool {
     if line.is_empty() {
         return true;
     }
-    if !line.chars().any(char::is_alphabetic) {
+    if !line.chars().any(charclass::is_alphabetic) {
         // Counters, separators, lone dates and times are decided elsewhere; symbols alone are furniture.
-        return !line.chars().any(char::is_numeric);
+        return !line.chars().any(charclass::is_numeric);
     }
     let words = word_count(line);
     if is_link_row(line) || (is_read_also(line) && !ends_sentence(line)) {

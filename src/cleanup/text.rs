@@ -88,7 +88,7 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
         }
         let repeated = counts.get(line.as_str()).copied().unwrap_or(0) >= 2 && word_count(line) <= 12;
         // Counters and separators: lines without a single letter.
-        let no_letters = !line.chars().any(char::is_alphabetic);
+        let no_letters = !line.chars().any(crate::charclass::is_alphabetic);
         if is_furniture(line) || repeated || no_letters || dates::dateline(line, ctx).is_some() {
             keep[i] = false;
         }

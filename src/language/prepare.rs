@@ -4,6 +4,7 @@ use regex::Regex;
 use unicode_script::{Script, UnicodeScript};
 
 use super::script::{self, ScriptProfile};
+use crate::charclass;
 
 /// What the models read, and the script profile of the text it came from.
 #[derive(Debug, Clone)]
@@ -69,8 +70,9 @@ fn one_line(text: &str, drop_latin: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
-        let blank =
-            c.is_whitespace() || c.is_control() || (drop_latin && c.is_alphabetic() && c.script() == Script::Latin);
+        let blank = charclass::is_whitespace(c)
+            || charclass::is_control(c)
+            || (drop_latin && charclass::is_alphabetic(c) && c.script() == Script::Latin);
         if blank {
             pending_space = !out.is_empty();
             continue;
