@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
-use super::fold::fold_text;
+use super::fold::{fold_prefix, fold_text};
 use crate::charclass;
 
 /// Interface vocabulary: stems matched at word starts (after Arabic clitics), folded like the text.
@@ -121,8 +121,16 @@ const READ_ALSO: &[&str] = &[
 
 /// Whether a line opens with a "read also" pointer to another story.
 pub fn is_read_also(line: &str) -> bool {
-    let folded = fold_text(line.trim());
-    READ_ALSO.iter().any(|p| folded.starts_with(&fold_text(p)))
+    // The patterns are folded once; of the line, only as much as the longest pattern can cover (folding is per
+    // char, so the prefix of the folded line is the fold of a prefix of the line).
+    static FOLDED: LazyLock<(Vec<String>, usize)> = LazyLock::new(|| {
+        let folded: Vec<String> = READ_ALSO.iter().map(|p| fold_text(p)).collect();
+        let longest = folded.iter().map(String::len).max().unwrap_or(0);
+        (folded, longest)
+    });
+    let (patterns, longest) = &*FOLDED;
+    let folded = fold_prefix(line.trim(), *longest);
+    patterns.iter().any(|p| folded.starts_with(p.as_str()))
 }
 
 /// Whether a line is page furniture rather than article text.

@@ -93,7 +93,7 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
             keep[i] = false;
         }
         // A bare "Read also" line points at the headline on the next line.
-        if is_read_also(line) && word_count(line) <= 3 && lines.get(i + 1).is_some_and(|n| !ends_sentence(n)) {
+        if word_count(line) <= 3 && is_read_also(line) && lines.get(i + 1).is_some_and(|n| !ends_sentence(n)) {
             keep[i + 1] = false;
         }
     }
