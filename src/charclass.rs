@@ -24,13 +24,16 @@ static TABLE: LazyLock<[u8; TABLE_END as usize]> = LazyLock::new(|| {
     let mut table = [0u8; TABLE_END as usize];
     for (cp, slot) in table.iter_mut().enumerate() {
         let Some(c) = char::from_u32(cp as u32) else { continue };
-        *slot = u8::from(c.is_alphabetic()) * ALPHA
-            | u8::from(c.is_alphanumeric()) * ALNUM
-            | u8::from(c.is_uppercase()) * UPPER
-            | u8::from(c.is_lowercase()) * LOWER
-            | u8::from(c.is_numeric()) * NUMERIC
-            | u8::from(c.is_whitespace()) * WHITESPACE
-            | u8::from(c.is_control()) * CONTROL;
+        let classes = [
+            (c.is_alphabetic(), ALPHA),
+            (c.is_alphanumeric(), ALNUM),
+            (c.is_uppercase(), UPPER),
+            (c.is_lowercase(), LOWER),
+            (c.is_numeric(), NUMERIC),
+            (c.is_whitespace(), WHITESPACE),
+            (c.is_control(), CONTROL),
+        ];
+        *slot = classes.iter().filter(|(yes, _)| *yes).fold(0, |k, (_, bit)| k | bit);
     }
     table
 });
