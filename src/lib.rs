@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod charclass;
 pub mod cleanup;
 pub mod cli;
 pub mod commands;

@@ -126,7 +126,34 @@ pub fn clock_ticks() -> f64 {
 #[derive(Default)]
 struct Seen {
     arrived: HashMap<String, Instant>,
+    /// Per output record: the pipeline's own `timings.total_us`, and the milliseconds from the service handing
+    /// the record to its producer (the message's create time) to its arrival here.
+    parts: HashMap<String, (u64, i64)>,
     dead: usize,
+}
+
+/// Where the time of one record went, in ms: inside the pipeline (decode to record, wall clock), the output
+/// leg (service producer linger, broker, collector fetch) and the rest (loader linger, broker, the service's
+/// fetch, queueing for a worker and for in-order delivery, serialisation).
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    pub pipeline_ms: f64,
+    pub output_ms: f64,
+    pub rest_ms: f64,
+}
+
+/// `"total_us":N` of an enriched record, without parsing the whole JSON.
+fn total_us(value: &[u8]) -> Option<u64> {
+    const KEY: &[u8] = b"\"total_us\":";
+    let at = value.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let digits = value[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    std::str::from_utf8(&value[at..at + digits]).ok()?.parse().ok()
+}
+
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Watches the output and dead-letter topics in a thread and notes when each key arrives.
@@ -155,11 +182,20 @@ impl Collector {
             while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
                 let Some(Ok(m)) = consumer.poll(Duration::from_millis(50)) else { continue };
                 let now = Instant::now();
+                let now_ms = unix_ms();
                 let key = String::from_utf8_lossy(m.key().unwrap_or_default()).into_owned();
+                let parts = m
+                    .payload()
+                    .and_then(total_us)
+                    .zip(m.timestamp().to_millis())
+                    .map(|(us, created)| (us, now_ms - created));
                 let (lock, cv) = &*seen2;
                 let Ok(mut s) = lock.lock() else { return };
                 if m.topic() == dead_topic {
                     s.dead += 1;
+                }
+                if let Some(p) = parts {
+                    s.parts.insert(key.clone(), p);
                 }
                 s.arrived.insert(key, now);
                 cv.notify_all();
@@ -184,6 +220,21 @@ impl Collector {
             }
             s = cv.wait_timeout(s, deadline - now).map_err(|_| anyhow::anyhow!("collector poisoned"))?.0;
         }
+    }
+
+    /// The split of each key's latency (`latency_ms` from the loader's send to arrival), for records that carry
+    /// timings (the service's; the pass-through copies values unchanged).
+    pub fn parts(&self, keys: &[String], latency_ms: &[f64]) -> Vec<Parts> {
+        let Ok(s) = self.seen.0.lock() else { return Vec::new() };
+        keys.iter()
+            .zip(latency_ms)
+            .filter_map(|(k, total)| {
+                let &(us, output_ms) = s.parts.get(k)?;
+                let pipeline_ms = us as f64 / 1e3;
+                let output_ms = output_ms as f64;
+                Some(Parts { pipeline_ms, output_ms, rest_ms: (total - pipeline_ms - output_ms).max(0.0) })
+            })
+            .collect()
     }
 
     pub fn dead_letters(&self) -> usize {

@@ -54,6 +54,8 @@ pub struct Scenario {
 pub struct Measured {
     pub bursts: Vec<Burst>,
     pub latency_ms: Option<(f64, f64, f64)>,
+    /// p50 and p99 of the latency's parts (pipeline, output leg, rest), when the records carry timings.
+    pub latency_parts: Option<[(f64, f64); 3]>,
     pub peak_rss_mib: f64,
     pub dead_letters: usize,
     pub load_avg: String,
@@ -243,11 +245,11 @@ fn measure(o: &Options, s: &Scenario, messages: &[corpus::Message], index: usize
     let peak = subject.peak_rss_mib().unwrap_or(0.0);
     let dead = collector.dead_letters();
     subject.stop();
-    let (bursts, latency_ms) = result?;
-    Ok(Measured { bursts, latency_ms, peak_rss_mib: peak, dead_letters: dead, load_avg, error: None })
+    let (bursts, latency_ms, latency_parts) = result?;
+    Ok(Measured { bursts, latency_ms, latency_parts, peak_rss_mib: peak, dead_letters: dead, load_avg, error: None })
 }
 
-type Driven = (Vec<Burst>, Option<(f64, f64, f64)>);
+type Driven = (Vec<Burst>, Option<(f64, f64, f64)>, Option<[(f64, f64); 3]>);
 
 fn drive(
     o: &Options,
@@ -287,19 +289,30 @@ fn drive(
         let cpu_s = subject.cpu_seconds()? - cpu0;
         bursts.push(Burst { messages: messages.len(), bytes, wall_s: (last - started).as_secs_f64(), cpu_s });
     }
-    let latency = if s.latency && !bursts.is_empty() {
+    let (mut latency, mut parts) = (None, None);
+    if s.latency && !bursts.is_empty() {
         let rate = report::median(bursts.iter().map(|b| b.messages as f64 / b.wall_s).collect()) / 2.0;
         let count = ((rate * o.latency_seconds).ceil() as usize).clamp(10, 20 * messages.len());
         let paced: Vec<corpus::Message> = messages.iter().cycle().take(count).map(clone).collect();
         let (keys, sent) = loader.send(&paced, "paced", Duration::from_secs_f64(1.0 / rate))?;
         let arrived = collector.wait_for(&keys, Duration::from_secs(600))?;
-        let mut ms: Vec<f64> = arrived.iter().zip(&sent).map(|(a, s)| (*a - *s).as_secs_f64() * 1e3).collect();
-        ms.sort_by(f64::total_cmp);
-        Some((rate, report::percentile(&ms, 0.50), report::percentile(&ms, 0.99)))
-    } else {
-        None
-    };
-    Ok((bursts, latency))
+        let ms: Vec<f64> = arrived.iter().zip(&sent).map(|(a, s)| (*a - *s).as_secs_f64() * 1e3).collect();
+        let split = collector.parts(&keys, &ms);
+        let p = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            (report::percentile(&v, 0.50), report::percentile(&v, 0.99))
+        };
+        if !split.is_empty() {
+            parts = Some([
+                p(split.iter().map(|x| x.pipeline_ms).collect()),
+                p(split.iter().map(|x| x.output_ms).collect()),
+                p(split.iter().map(|x| x.rest_ms).collect()),
+            ]);
+        }
+        let (p50, p99) = p(ms);
+        latency = Some((rate, p50, p99));
+    }
+    Ok((bursts, latency, parts))
 }
 
 fn clone(m: &corpus::Message) -> corpus::Message {

@@ -204,6 +204,16 @@ fn goals(results: &[(Scenario, Measured)]) -> String {
                     "- latency at half the maximum rate: p50 {p50:.1} ms, p99 {p99:.1} ms (goal p99 ≤ 50 ms)"
                 );
             }
+            if let Some([pipe, output, rest]) = m.latency_parts {
+                let _ = writeln!(
+                    out,
+                    "- where it goes (p50 / p99 ms of each part, per record): inside the pipeline \
+                     (`timings.total_us`, wall) {:.1} / {:.1}; output leg (service producer to collector) {:.1} / \
+                     {:.1}; the rest (loader, broker, service fetch, waiting for a worker and for in-order \
+                     delivery) {:.1} / {:.1}",
+                    pipe.0, pipe.1, output.0, output.1, rest.0, rest.1
+                );
+            }
             let _ = writeln!(out, "- peak RSS with all models loaded: {:.0} MiB (goal ≤ 300 MB)", m.peak_rss_mib);
         }
         if let (Some((on, _)), Some((off, _))) = (&on, &off) {

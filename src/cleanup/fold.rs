@@ -59,6 +59,23 @@ pub fn fold_text(s: &str) -> String {
     out
 }
 
+/// The shortest prefix of [`fold_text`]`(s)` that is at least `min_bytes` long (or all of it): what a
+/// `starts_with` test against patterns of at most that length needs, without folding a whole paragraph.
+pub fn fold_prefix(s: &str, min_bytes: usize) -> String {
+    let mut out = String::with_capacity(min_bytes + 8);
+    for c in s.chars() {
+        if out.len() >= min_bytes {
+            break;
+        }
+        if c.is_whitespace() {
+            out.push(' ');
+        } else {
+            fold_char(c, &mut out);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +84,16 @@ mod tests {
     fn folds_digits_letters_and_case() {
         assert_eq!(fold_key("١٨ ۲۰۲۴"), "182024");
         assert_eq!(fold_text("الإثنين Février Şubat"), "الاثنين fevrier subat");
+    }
+
+    #[test]
+    fn a_folded_prefix_is_a_prefix_of_the_folded_text() {
+        let text = "اقرأ أيضاً: الحكومة\tÉTÉ İstanbul ١٨ ۲۰۲۴";
+        let whole = fold_text(text);
+        for n in 0..=whole.len() + 2 {
+            let prefix = fold_prefix(text, n);
+            assert!(whole.starts_with(&prefix), "{n}");
+            assert!(prefix.len() >= n.min(whole.len()), "{n}");
+        }
     }
 }

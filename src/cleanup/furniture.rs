@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
-use super::fold::fold_text;
+use super::fold::{fold_prefix, fold_text};
+use crate::charclass;
 
 /// Interface vocabulary: stems matched at word starts (after Arabic clitics), folded like the text.
 /// A hit alone removes nothing; it marks a line as furniture only when the line is also short.
@@ -61,7 +62,7 @@ static MATCHER: LazyLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>> = LazyLock
 /// Rough word count that also works for unspaced scripts (two CJK characters count as a word).
 pub fn word_count(line: &str) -> usize {
     let cjk = line.chars().filter(|&c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}')).count();
-    line.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() + cjk / 2
+    line.split_whitespace().filter(|w| w.chars().any(charclass::is_alphanumeric)).count() + cjk / 2
 }
 
 /// Whether the line ends like a sentence.
@@ -120,8 +121,16 @@ const READ_ALSO: &[&str] = &[
 
 /// Whether a line opens with a "read also" pointer to another story.
 pub fn is_read_also(line: &str) -> bool {
-    let folded = fold_text(line.trim());
-    READ_ALSO.iter().any(|p| folded.starts_with(&fold_text(p)))
+    // The patterns are folded once; of the line, only as much as the longest pattern can cover (folding is per
+    // char, so the prefix of the folded line is the fold of a prefix of the line).
+    static FOLDED: LazyLock<(Vec<String>, usize)> = LazyLock::new(|| {
+        let folded: Vec<String> = READ_ALSO.iter().map(|p| fold_text(p)).collect();
+        let longest = folded.iter().map(String::len).max().unwrap_or(0);
+        (folded, longest)
+    });
+    let (patterns, longest) = &*FOLDED;
+    let folded = fold_prefix(line.trim(), *longest);
+    patterns.iter().any(|p| folded.starts_with(p.as_str()))
 }
 
 /// Whether a line is page furniture rather than article text.
@@ -130,9 +139,9 @@ pub fn is_furniture(line: &str) -> bool {
     if line.is_empty() {
         return true;
     }
-    if !line.chars().any(char::is_alphabetic) {
+    if !line.chars().any(charclass::is_alphabetic) {
         // Counters, separators, lone dates and times are decided elsewhere; symbols alone are furniture.
-        return !line.chars().any(char::is_numeric);
+        return !line.chars().any(charclass::is_numeric);
     }
     let words = word_count(line);
     if is_link_row(line) || (is_read_also(line) && !ends_sentence(line)) {

@@ -88,12 +88,12 @@ pub fn clean(body: &str, ctx: &DateContext) -> Extracted {
         }
         let repeated = counts.get(line.as_str()).copied().unwrap_or(0) >= 2 && word_count(line) <= 12;
         // Counters and separators: lines without a single letter.
-        let no_letters = !line.chars().any(char::is_alphabetic);
+        let no_letters = !line.chars().any(crate::charclass::is_alphabetic);
         if is_furniture(line) || repeated || no_letters || dates::dateline(line, ctx).is_some() {
             keep[i] = false;
         }
         // A bare "Read also" line points at the headline on the next line.
-        if is_read_also(line) && word_count(line) <= 3 && lines.get(i + 1).is_some_and(|n| !ends_sentence(n)) {
+        if word_count(line) <= 3 && is_read_also(line) && lines.get(i + 1).is_some_and(|n| !ends_sentence(n)) {
             keep[i + 1] = false;
         }
     }

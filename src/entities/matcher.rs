@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::index::{flag, Index, LabelRef};
 use super::normalize::{fold_char, is_mark, is_word_char, View};
+use crate::charclass;
 
 /// A span of the field that matched one or more labels.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,9 +36,11 @@ const RU_ENDINGS: &[&str] = &[
 /// All candidate spans in `chars` (the field's text is `text`), sorted by start, non-overlapping.
 pub fn find(index: &Index, text: &str, chars: &[char]) -> Vec<Candidate> {
     let mut spans: BTreeMap<(usize, usize), Candidate> = BTreeMap::new();
-    for (tier, automaton) in index.automata.iter().enumerate() {
+    // Both tiers' views in one folding pass.
+    let levels: Vec<_> = index.automata.iter().map(|a| a.level).collect();
+    let views = View::at_levels(text, &levels);
+    for ((tier, automaton), view) in index.automata.iter().enumerate().zip(&views) {
         let Some(pma) = &automaton.pma else { continue };
-        let view = View::new(text, automaton.level);
         for m in pma.find_overlapping_iter(&view.text) {
             let Some(refs) = automaton.refs.get(m.value() as usize) else { continue };
             let Some((first, last)) = view.origin_span(m.start(), m.end()) else { continue };
@@ -160,10 +163,10 @@ fn end_ok(chars: &[char], mut end: usize, flags: u16) -> Option<usize> {
 
 fn case_ok(span: &[char], flags: u16) -> bool {
     if flags & flag::ACRONYM != 0 {
-        return span.iter().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+        return span.iter().filter(|c| charclass::is_alphabetic(**c)).all(|c| charclass::is_uppercase(*c));
     }
     if flags & flag::CASED != 0 {
-        return span.iter().find(|c| c.is_alphabetic()).is_some_and(|c| c.is_uppercase());
+        return span.iter().find(|c| charclass::is_alphabetic(**c)).is_some_and(|c| charclass::is_uppercase(*c));
     }
     true
 }

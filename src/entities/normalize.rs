@@ -14,6 +14,8 @@
 
 use icu_normalizer::DecomposingNormalizerBorrowed;
 
+use crate::charclass;
+
 /// How much a view folds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -39,8 +41,19 @@ pub struct View {
 impl View {
     /// Builds the view of `original` at `level`.
     pub fn new(original: &str, level: Level) -> Self {
-        let mut view = View::default();
-        fold_text(original, level, |c, origin, collapse| {
+        Self::at_levels(original, &[level]).pop().unwrap_or_default()
+    }
+
+    /// Builds the views of `original` at each of `levels` in one pass (the per-char folding is shared).
+    pub fn at_levels(original: &str, levels: &[Level]) -> Vec<Self> {
+        let mut views = vec![View::default(); levels.len()];
+        for view in &mut views {
+            view.text.reserve(original.len());
+            view.origins.reserve(original.len());
+            view.char_at_byte.reserve(original.len() + 1);
+        }
+        fold_text_levels(original.chars(), levels, |k, c, origin, collapse| {
+            let view = &mut views[k];
             if collapse {
                 if let Some(last) = view.origins.last_mut() {
                     last.1 = origin;
@@ -49,9 +62,11 @@ impl View {
                 view.push(c, origin);
             }
         });
-        view.char_at_byte.resize(view.text.len() + 1, 0);
-        view.char_at_byte[view.text.len()] = view.origins.len() as u32;
-        view
+        for view in &mut views {
+            view.char_at_byte.resize(view.text.len() + 1, 0);
+            view.char_at_byte[view.text.len()] = view.origins.len() as u32;
+        }
+        views
     }
 
     fn push(&mut self, c: char, origin: u32) {
@@ -73,57 +88,76 @@ impl View {
 /// The key of a label or word at `level`, without offsets (no map is built: this runs for every KB label).
 pub fn key(text: &str, level: Level) -> String {
     let mut out = String::with_capacity(text.len());
-    fold_text(text, level, |c, _, collapse| {
+    key_into(text.chars(), level, &mut out);
+    out
+}
+
+/// [`key`] of a char sequence, written into `out` (cleared first): lets per-word loops reuse one buffer.
+pub fn key_into(chars: impl IntoIterator<Item = char>, level: Level, out: &mut String) {
+    out.clear();
+    fold_text(chars, level, |c, _, collapse| {
         if !collapse {
             out.push(c);
         }
     });
-    out
 }
 
 /// Folds `original` at `level`, calling `emit(char, original index, collapse)` per output char; `collapse` is
 /// true when the char repeats the previous output char and extends its run instead.
-fn fold_text(original: &str, level: Level, mut emit: impl FnMut(char, u32, bool)) {
+fn fold_text(original: impl IntoIterator<Item = char>, level: Level, mut emit: impl FnMut(char, u32, bool)) {
+    fold_text_levels(original, &[level], |_, c, origin, collapse| emit(c, origin, collapse));
+}
+
+/// [`fold_text`] at several levels at once: `emit(level index, char, original index, collapse)`. Each level
+/// keeps its own previous output char; the folding of each original char is computed once for all.
+fn fold_text_levels(
+    original: impl IntoIterator<Item = char>,
+    levels: &[Level],
+    mut emit: impl FnMut(usize, char, u32, bool),
+) {
     let mut prev_word_char = false;
-    let mut last: Option<char> = None;
+    let mut last: Vec<Option<char>> = vec![None; levels.len()];
     let mut buf = Vec::with_capacity(4);
-    for (i, c) in original.chars().enumerate() {
+    for (i, c) in original.into_iter().enumerate() {
         let i = i as u32;
         let word_start = !prev_word_char;
         prev_word_char = is_word_char(c);
         buf.clear();
         fold_char(c, &mut buf);
         // Capitals are not collapsed: doubled letters in acronyms are distinct (`PPC` is not `PCC`).
-        let cased = c.is_uppercase();
+        let cased = charclass::is_uppercase(c);
         for &f in &buf {
-            let f = if level >= Level::Key {
-                if is_name_separator(f) {
+            for (k, (&level, last)) in levels.iter().zip(last.iter_mut()).enumerate() {
+                let f = if level >= Level::Key {
+                    if is_name_separator(f) {
+                        continue;
+                    }
+                    key_class(f)
+                } else {
+                    f
+                };
+                if level == Level::Loose && !word_start && is_arabic_long_vowel(f) {
                     continue;
                 }
-                key_class(f)
-            } else {
-                f
-            };
-            if level == Level::Loose && !word_start && is_arabic_long_vowel(f) {
-                continue;
+                // Doubled Latin/Cyrillic letters vary across transliterations (Mohammed, Mohamed); in Arabic
+                // script a doubled letter is usually a clitic meeting a word (`ببيروت`) and collapsing it makes
+                // collisions.
+                let collapse = level >= Level::Key
+                    && !cased
+                    && *last == Some(f)
+                    && !is_arabic_script(f)
+                    && !f.is_ascii_digit()
+                    && is_letter(f);
+                emit(k, f, i, collapse);
+                *last = Some(f);
             }
-            // Doubled Latin/Cyrillic letters vary across transliterations (Mohammed, Mohamed); in Arabic script
-            // a doubled letter is usually a clitic meeting a word (`ببيروت`) and collapsing it makes collisions.
-            let collapse = level >= Level::Key
-                && !cased
-                && last == Some(f)
-                && !is_arabic_script(f)
-                && !f.is_ascii_digit()
-                && is_letter(f);
-            emit(f, i, collapse);
-            last = Some(f);
         }
     }
 }
 
 /// A char that belongs to a word: letters, digits, combining marks and tatweel.
 pub fn is_word_char(c: char) -> bool {
-    is_letter(c) || is_mark(c) || c == '\u{640}' || (!c.is_ascii() && c.is_numeric())
+    is_letter(c) || is_mark(c) || c == '\u{640}' || (!c.is_ascii() && charclass::is_numeric(c))
 }
 
 /// `char::is_alphanumeric` with the scripts we see most answered by range: std's table lookup for non-ASCII
@@ -134,7 +168,7 @@ pub fn is_letter(c: char) -> bool {
         '\0'..='\u{7F}' => false,
         '\u{621}'..='\u{63A}' | '\u{641}'..='\u{64A}' | '\u{660}'..='\u{669}' | '\u{671}'..='\u{6D3}' => true,
         '\u{6F0}'..='\u{6F9}' | '\u{410}'..='\u{44F}' | '\u{4E00}'..='\u{9FFF}' => true,
-        _ => c.is_alphanumeric(),
+        _ => charclass::is_alphanumeric(c),
     }
 }
 
@@ -261,6 +295,20 @@ mod tests {
         let ((s, _), (_, e)) = view.origin_span(start, start + k.len()).unwrap();
         let chars: Vec<char> = text.chars().collect();
         assert_eq!(chars[s as usize..=e as usize].iter().collect::<String>(), "بيونغ يانغ");
+    }
+
+    #[test]
+    fn views_built_together_equal_views_built_alone() {
+        let text = "وبالقاهرة قال Mohammed bin Salman في بيونغ يانغ،  كييف- P'yŏngyang ١٢٣ ÉTÉ Straße";
+        let levels = [Level::Fold, Level::Key, Level::Loose];
+        let together = View::at_levels(text, &levels);
+        for (view, level) in together.iter().zip(levels) {
+            let alone = View::new(text, level);
+            assert_eq!(view.text, alone.text);
+            assert_eq!(view.origins, alone.origins);
+            assert_eq!(view.char_at_byte, alone.char_at_byte);
+            assert_eq!(view.text, key(text, level));
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::index::Index;
 use super::link::{FieldMatches, Linked};
 use super::matcher::PROCLITICS;
-use super::normalize::{fold_char, is_word_char, key, Level};
+use super::normalize::{fold_char, is_word_char, key, key_into, Level};
 use crate::contract::{EntityType, Field};
 
 /// Name parts that begin other people's names too (`عبد` in `عبد الله`, `bin`, `van`): never a name alone.
@@ -46,6 +46,7 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
         return;
     }
     let mut added = Vec::new();
+    let mut scratch = Scratch::default();
     for f in fields {
         let mut i = 0;
         while i < f.chars.len() {
@@ -57,7 +58,7 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
             while end < f.chars.len() && is_word_char(f.chars[end]) {
                 end += 1;
             }
-            if let Some((start, e)) = lookup(&tokens, f, i, end) {
+            if let Some((start, e)) = lookup(&tokens, f, i, end, &mut scratch) {
                 apply(linked, &mut added, f.field, start, end, e);
             }
             i = end;
@@ -67,26 +68,34 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
     linked.sort_by_key(|l| (l.field, l.start));
 }
 
+/// Buffers [`lookup`] reuses across the words of a document (it runs once per word of the text).
+#[derive(Default)]
+struct Scratch {
+    prefix: Vec<char>,
+    key: String,
+}
+
 /// The registered person a word (optionally after an Arabic proclitic) names, if its full name came first.
 fn lookup(
     tokens: &HashMap<String, (Option<u32>, (Field, usize))>,
     f: &FieldMatches<'_>,
     start: usize,
     end: usize,
+    scratch: &mut Scratch,
 ) -> Option<(usize, u32)> {
     let word = &f.chars[start..end];
     for cut in 0..word.len().min(5) {
         if cut > 0 {
-            let mut prefix = Vec::new();
+            scratch.prefix.clear();
             for &c in &word[..cut] {
-                fold_char(c, &mut prefix);
+                fold_char(c, &mut scratch.prefix);
             }
-            if !PROCLITICS.contains(&prefix.iter().collect::<String>().as_str()) {
+            if !PROCLITICS.iter().any(|p| p.chars().eq(scratch.prefix.iter().copied())) {
                 continue;
             }
         }
-        let rest: String = word[cut..].iter().collect();
-        if let Some(&(Some(e), first)) = tokens.get(&key(&rest, Level::Key)) {
+        key_into(word[cut..].iter().copied(), Level::Key, &mut scratch.key);
+        if let Some(&(Some(e), first)) = tokens.get(scratch.key.as_str()) {
             if (f.field, start + cut) > first {
                 return Some((start + cut, e));
             }

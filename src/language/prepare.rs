@@ -4,6 +4,7 @@ use regex::Regex;
 use unicode_script::{Script, UnicodeScript};
 
 use super::script::{self, ScriptProfile};
+use crate::charclass;
 
 /// What the models read, and the script profile of the text it came from.
 #[derive(Debug, Clone)]
@@ -42,11 +43,33 @@ impl Preparer {
         // Only the prefix is read, so only the prefix is copied: bodies can run to megabytes.
         joined.push_str(body.char_indices().nth(self.prefix_chars + 1).map_or(body, |(cut, _)| &body[..cut]));
         let bounded = truncate_at_word(&joined, self.prefix_chars);
-        let without_noise = self.noise.replace_all(bounded, " ");
+        // The regex needs its Unicode word boundaries checked by the backtracker (6% of a text article): run
+        // it only when the sample holds something it could match.
+        let without_noise = if may_hold_noise(bounded) {
+            self.noise.replace_all(bounded, " ")
+        } else {
+            std::borrow::Cow::Borrowed(bounded)
+        };
         let profile = script::profile(&without_noise);
         let drop_latin = profile.non_latin_dominant();
         Sample { text: one_line(&without_noise, drop_latin), profile }
     }
+}
+
+/// False only when the noise pattern cannot match: every alternative needs `://`, `@`, `www.` or a `.com`,
+/// `.org`, `.net` ending (ASCII letters, which have no non-ASCII case variants, so ASCII case folding is exact).
+fn may_hold_noise(text: &str) -> bool {
+    let b = text.as_bytes();
+    if memchr::memchr(b'@', b).is_some() || memchr::memmem::find(b, b"://").is_some() {
+        return true;
+    }
+    memchr::memchr_iter(b'.', b).any(|i| {
+        let before = i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www");
+        let after = b.get(i + 1..i + 4).is_some_and(|t| {
+            t.eq_ignore_ascii_case(b"com") || t.eq_ignore_ascii_case(b"org") || t.eq_ignore_ascii_case(b"net")
+        });
+        before || after
+    })
 }
 
 /// The longest prefix of at most `max_chars` characters that does not cut a word in two.
@@ -69,8 +92,9 @@ fn one_line(text: &str, drop_latin: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
-        let blank =
-            c.is_whitespace() || c.is_control() || (drop_latin && c.is_alphabetic() && c.script() == Script::Latin);
+        let blank = charclass::is_whitespace(c)
+            || charclass::is_control(c)
+            || (drop_latin && charclass::is_alphabetic(c) && c.script() == Script::Latin);
         if blank {
             pending_space = !out.is_empty();
             continue;
@@ -87,6 +111,16 @@ fn one_line(text: &str, drop_latin: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_prefilter_never_hides_a_match(text in "(\\PC|[ .@:/]|www|WwW|com|ORG|Net|https?://|ſ){0,30}") {
+            let noise = preparer(1000).noise;
+            if noise.is_match(&text) {
+                proptest::prop_assert!(may_hold_noise(&text));
+            }
+        }
+    }
 
     fn preparer(prefix: usize) -> Preparer {
         Preparer::new(prefix).unwrap()

@@ -51,7 +51,7 @@ impl ScriptProfile {
 pub fn profile(text: &str) -> ScriptProfile {
     let mut counts = Counts::default();
     for c in text.chars() {
-        if !c.is_alphabetic() {
+        if !crate::charclass::is_alphabetic(c) {
             continue;
         }
         match c.script() {

@@ -9,6 +9,7 @@ use super::hash::{hash_str, mix};
 use super::lexicons::{token_key, Lexicons};
 use super::normalize::{is_arabic_letter, shape, strip_clitics};
 use super::triggers;
+use crate::charclass;
 
 /// Bumped whenever the attributes change; model files record the version they were trained with.
 pub const FEATURE_SET: u32 = 1;
@@ -197,9 +198,9 @@ impl Extractor {
             self.shape.truncate(cut);
         }
         a.shape = hash_str(&self.shape);
-        let first_upper = tok.chars().next().is_some_and(char::is_uppercase);
-        let all_upper = tok.chars().all(|c| !c.is_lowercase()) && tok.chars().any(char::is_uppercase);
-        let has_digit = tok.chars().any(|c| c.is_numeric());
+        let first_upper = tok.chars().next().is_some_and(charclass::is_uppercase);
+        let all_upper = tok.chars().all(|c| !charclass::is_lowercase(c)) && tok.chars().any(charclass::is_uppercase);
+        let has_digit = tok.chars().any(charclass::is_numeric);
         let len_class = nchars.min(6) as u64;
         a.flags = u64::from(first_upper) | u64::from(all_upper) << 1 | u64::from(has_digit) << 2 | len_class << 3;
         a.trigger = triggers::table().get(&word).map_or(0, |t| *t as u8);

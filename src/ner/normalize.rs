@@ -1,5 +1,7 @@
 //! Token normalisation for features: Arabic orthographic folding and clitic stripping, case folding, word shape.
 
+use crate::charclass;
+
 /// Folds a token into the form its word features use: lower case; Arabic diacritics and tatweel dropped,
 /// alef variants, alef maqsura and teh marbuta folded (writers vary on exactly these letters).
 pub fn normalize(token: &str, out: &mut String) {
@@ -87,13 +89,13 @@ pub fn shape(token: &str, out: &mut String) {
     out.clear();
     let mut last = '\0';
     for c in token.chars() {
-        let k = if c.is_uppercase() {
+        let k = if charclass::is_uppercase(c) {
             'X'
-        } else if c.is_lowercase() {
+        } else if charclass::is_lowercase(c) {
             'x'
-        } else if c.is_numeric() {
+        } else if charclass::is_numeric(c) {
             'd'
-        } else if c.is_alphabetic() {
+        } else if charclass::is_alphabetic(c) {
             'a'
         } else {
             c

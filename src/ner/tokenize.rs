@@ -6,6 +6,7 @@
 //! no general word segmenter reproduces; `unicode-segmentation` splits `U.S.` and keeps `l'État` whole.
 
 use super::normalize::{is_arabic_letter, normalize};
+use crate::charclass;
 
 /// One token: its text and char (Unicode scalar) offsets into the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub struct Token<'a> {
 }
 
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || is_mark(c)
+    charclass::is_alphanumeric(c) || is_mark(c)
 }
 
 fn is_mark(c: char) -> bool {
@@ -46,7 +47,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i].1;
-        if c.is_whitespace() || c.is_control() {
+        if charclass::is_whitespace(c) || charclass::is_control(c) {
             i += 1;
             continue;
         }

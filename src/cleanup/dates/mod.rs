@@ -81,10 +81,15 @@ pub fn dateline(line: &str, ctx: &DateContext) -> Option<PubDate> {
 
 /// [`dateline`] with what the line's label says the date is.
 pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
+    // Most lines are story paragraphs: count their words while folding and stop at the first one too many,
+    // instead of folding and tokenizing the whole paragraph first (this ran on every line of every dump).
+    if exceeds_words(line, DATELINE_MAX_WORDS) {
+        return None;
+    }
     let folded = parse::fold_text(line.trim());
     let toks = parse::tokenize(&folded);
     let words = toks.iter().filter(|t| matches!(t.kind, Kind::Word(_))).count();
-    if toks.is_empty() || words > 14 {
+    if toks.is_empty() || words > DATELINE_MAX_WORDS {
         return None;
     }
     if let Some(found) = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive())) {
@@ -158,6 +163,39 @@ fn label_before(toks: &[Tok], start: usize) -> Label {
         }
     }
     Label::Published
+}
+
+/// Most words a dateline may have (date, weekday, labels and a place included).
+const DATELINE_MAX_WORDS: usize = 14;
+
+/// Whether the folded `line` holds more than `limit` word tokens as [`parse::tokenize`] counts them (runs of
+/// letters outside CJK, and each CJK char), deciding as soon as the count passes the limit.
+fn exceeds_words(line: &str, limit: usize) -> bool {
+    let mut folded = String::with_capacity(8);
+    let (mut words, mut in_word) = (0usize, false);
+    for c in line.chars() {
+        folded.clear();
+        if c.is_whitespace() {
+            folded.push(' ');
+        } else {
+            crate::cleanup::fold::fold_char(c, &mut folded);
+        }
+        for f in folded.chars() {
+            if parse::is_cjk(f) {
+                words += 1;
+                in_word = false;
+            } else if f != ' ' && !f.is_ascii_digit() && crate::charclass::is_alphabetic(f) {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+            if words > limit {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// A news lead's own dateline: `CAIRO, Nov. 18, 2024 (Reuters) - …`, `القاهرة - 18 نوفمبر 2024:` at the start

@@ -12,6 +12,7 @@ use regex::Regex;
 use super::names::{self, Field};
 use super::persian;
 use super::PubDate;
+use crate::charclass;
 pub(super) use crate::cleanup::fold::fold_text;
 
 /// A token of folded text with its byte span.
@@ -56,9 +57,9 @@ pub(super) fn tokenize(folded: &str) -> Vec<Tok> {
             let digits = &folded[start..end];
             let value = digits.parse().unwrap_or(u32::MAX);
             toks.push(Tok { kind: Kind::Num(value, digits.len()), start, end });
-        } else if c.is_alphabetic() && !is_cjk(c) {
+        } else if charclass::is_alphabetic(c) && !is_cjk(c) {
             while let Some(&(i, d)) = iter.peek() {
-                if !d.is_alphabetic() || is_cjk(d) {
+                if !charclass::is_alphabetic(d) || is_cjk(d) {
                     break;
                 }
                 end = i + d.len_utf8();
@@ -74,7 +75,7 @@ pub(super) fn tokenize(folded: &str) -> Vec<Tok> {
     toks
 }
 
-fn is_cjk(c: char) -> bool {
+pub(super) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 

@@ -150,3 +150,35 @@ proptest::proptest! {
         }
     }
 }
+
+/// The early word count must agree with the tokenizer's, whatever the text: it decides which lines are parsed.
+fn tokenizer_words(line: &str) -> usize {
+    let folded = parse::fold_text(line.trim());
+    parse::tokenize(&folded).iter().filter(|t| matches!(t.kind, Kind::Word(_))).count()
+}
+
+#[test]
+fn early_word_count_matches_the_tokenizer_on_mixed_scripts() {
+    let lines = [
+        "الأحد، 3 نوفمبر 2024 09:15 ص",
+        "Published 12 March 2023, 08:15 by the desk of the paper",
+        "2024年11月18日 13:10 发布",
+        "Wien,18.09.2024,16:32Uhr",
+        "ب\u{200C}ت \u{064B} وَالْقَاهِرَةِ Ünïcode—test… ﻻ",
+    ];
+    for l in lines {
+        for limit in 0..20 {
+            assert_eq!(exceeds_words(l, limit), tokenizer_words(l) > limit, "{l:?} at {limit}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn early_word_count_matches_the_tokenizer(line in "(\\PC|[ .,:\\-\t]|\u{200C}|\u{064E}|2024|مارس|年){0,40}") {
+        let words = tokenizer_words(&line);
+        for limit in [0, 1, 3, 14] {
+            proptest::prop_assert_eq!(exceeds_words(&line, limit), words > limit);
+        }
+    }
+}
