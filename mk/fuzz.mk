@@ -11,8 +11,9 @@
 CARGO_FUZZ_VERSION := 0.13.2
 CARGO_FUZZ := $(CACHE)/cargo-fuzz/bin/cargo-fuzz
 # cargo-fuzz passes nightly-only compiler flags (sanitizer, coverage passes); the one stable toolchain accepts them
-# under RUSTC_BOOTSTRAP=1, set for the fuzz build only.
-FUZZ_CMD = RUSTC_BOOTSTRAP=1 nice $(CARGO_FUZZ)
+# under RUSTC_BOOTSTRAP=1, set for the fuzz build only. A fixed revision stops build.rs from following git HEAD,
+# which would rebuild the instrumented library (minutes) after every commit.
+FUZZ_CMD = RUSTC_BOOTSTRAP=1 NEWS_ENRICHER_REVISION=fuzz nice $(CARGO_FUZZ)
 FUZZ_TARGETS := decode extract dates entities
 FUZZ_TARGET ?= decode
 FUZZ_SMOKE_RUNS ?= 3000
