@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
+use icu_normalizer::ComposingNormalizerBorrowed;
 use news_enricher::cleanup::dates::{self, DateContext};
 use news_enricher::cleanup::{extract_json, Cleaner, CleanupInput, CleanupSettings};
 use news_enricher::contract::{self, ContentType, Entity, Field};
@@ -103,8 +104,10 @@ pub fn extract(data: &[u8]) {
     let body_text = out["text"].as_str().unwrap();
     assert_eq!(body_text, body_text.trim(), "text has surrounding whitespace");
     assert!(!body_text.contains("\n\n\n"), "paragraphs separated by more than one blank line");
+    check_normalised(body_text);
     if let Some(title) = out["title"].as_str() {
         assert!(!title.trim().is_empty() && !title.contains('\n'), "title {title:?}");
+        check_normalised(title);
     }
     for author in out["authors"].as_array().unwrap() {
         assert!(!author.as_str().unwrap().trim().is_empty(), "empty author");
@@ -114,6 +117,16 @@ pub fn extract(data: &[u8]) {
     }
     let truncated = out["warnings"].as_array().unwrap().iter().any(|w| w == "body_truncated");
     assert_eq!(truncated, rest.len() > settings.max_body_bytes);
+}
+
+/// Output text is NFC, without control characters (but line breaks) or invisible direction and zero-width marks.
+fn check_normalised(s: &str) {
+    assert!(ComposingNormalizerBorrowed::new_nfc().is_normalized(s), "not NFC: {s:?}");
+    let junk = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    assert!(!s.chars().any(junk), "invisible or control characters left in {s:?}");
 }
 
 /// Date parsing on any value and line. Byte 0: bit 0 month first; bits 1-2 the message time: none, fixed, or from
