@@ -36,9 +36,3 @@ reliability-run:
 	  || status=$$?; $(MAKE) --no-print-directory broker-down; [ $$status -eq 0 ] || exit $$status
 
 TEST_EXTRA += reliability
-
-# Stable-toolchain fuzzing (tests/fuzz, proptest): `cargo test` runs a smoke of each target; this runs many cases.
-FUZZ_CASES ?= 20000
-.PHONY: fuzz
-fuzz: ## fuzz decoding, cleanup and date parsing with FUZZ_CASES proptest cases each
-	PROPTEST_CASES=$(FUZZ_CASES) nice $(CARGO) test --locked --test fuzz

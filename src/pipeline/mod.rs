@@ -6,21 +6,34 @@ mod dead_letter;
 mod decode;
 mod failure;
 mod summary;
+mod tag;
 
+// Decoding, dead-letter records and the summary build without the `service` feature (the fuzz crate uses them);
+// the pipeline itself runs language detection, which needs it.
+#[cfg(feature = "service")]
 use std::collections::BTreeMap;
+#[cfg(feature = "service")]
 use std::panic::{catch_unwind, AssertUnwindSafe};
+#[cfg(feature = "service")]
 use std::time::Instant;
 
+#[cfg(feature = "service")]
 use crate::cleanup::{Cleaner, CleanupInput};
-use crate::contract::{self, EnrichedRecord, PipelineInfo, ReplayInfo, SourcePosition, Timings, SCHEMA_VERSION};
-use crate::entities::{EntityTagger, Tagged, TaggerSpan};
+#[cfg(feature = "service")]
+use crate::contract::{self, PipelineInfo, ReplayInfo, Timings, SCHEMA_VERSION};
+use crate::contract::{EnrichedRecord, SourcePosition};
+#[cfg(feature = "service")]
+use crate::entities::{EntityTagger, Tagged};
+#[cfg(feature = "service")]
 use crate::language::LanguageDetector;
+#[cfg(feature = "service")]
 use crate::ner::NerModels;
 
 pub use dead_letter::{dead_letter_record, Original};
 pub use decode::{decode, DecodeLimits, Decoded};
 pub use failure::{ErrorKind, Failure, Stage};
 pub use summary::summarize;
+pub use tag::tag_entities;
 
 /// A message as the pipeline sees it: the value bytes and where they came from.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +56,7 @@ pub struct Processed {
 }
 
 /// The three stages and what the record says about them.
+#[cfg(feature = "service")]
 pub struct Pipeline {
     limits: DecodeLimits,
     cleaner: Cleaner,
@@ -54,6 +68,7 @@ pub struct Pipeline {
     replay: Option<ReplayInfo>,
 }
 
+#[cfg(feature = "service")]
 impl Pipeline {
     /// Assembles a pipeline from built stages. `config_hash` identifies the settings that change output.
     pub fn new(
@@ -85,22 +100,7 @@ impl Pipeline {
     /// The entity stage: knowledge-base matches merged with the statistical tagger's spans for the article's
     /// language; without a tagger for it, the knowledge base alone (the result then says `entities_kb_only`).
     pub fn tag_entities(&self, title: Option<&str>, text: &str, lang: &str, published_at: Option<&str>) -> Tagged {
-        let spans = |field: &str| -> Option<Vec<TaggerSpan>> {
-            let found = self.ner.as_ref()?.tag_text(lang, field)?;
-            Some(
-                found
-                    .into_iter()
-                    .map(|s| TaggerSpan { start: s.start, end: s.end, entity_type: s.entity_type })
-                    .collect(),
-            )
-        };
-        match (title.map(&spans), spans(text)) {
-            (Some(None), _) | (_, None) => self.tagger.tag_dated(title, text, lang, published_at),
-            (title_spans, Some(text_spans)) => {
-                let title_spans = title_spans.flatten().unwrap_or_default();
-                self.tagger.tag_with_spans(title, text, lang, published_at, &title_spans, &text_spans)
-            }
-        }
+        tag_entities(&self.tagger, self.ner.as_ref(), title, text, lang, published_at)
     }
 
     /// Marks every record as written by this replay run.
@@ -221,6 +221,7 @@ impl Pipeline {
     }
 }
 
+#[cfg(feature = "service")]
 fn micros(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX)
 }

@@ -1,9 +1,14 @@
-//! Fuzzing on stable: proptest drives message decoding, cleanup and date parsing with arbitrary and
-//! structured-random input; none may panic, and the limits they promise must hold. A plain `cargo test` runs a
-//! short smoke (proptest's default case count); `make fuzz` runs many more cases (`PROPTEST_CASES`).
-//! cargo-fuzz would need a nightly compiler, which the build does not use.
+//! Fuzzing on stable: proptest drives message decoding, cleanup, date parsing and the entity stage with arbitrary
+//! and structured-random input; none may panic, and the limits they promise must hold. A plain `cargo test` runs a
+//! short smoke (proptest's default case count) and replays every seed and crash reproducer of the coverage-guided
+//! targets (`fuzz/`, cargo-fuzz) through the same harness; `make fuzz` runs many more cases (`PROPTEST_CASES`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use news_enricher::cleanup::dates::{dateline, parse_value, DateContext};
 use news_enricher::cleanup::{Cleaner, CleanupInput, CleanupSettings};
@@ -103,5 +108,81 @@ proptest! {
         if let Some(d) = dateline(&text, &ctx) {
             prop_assert!(!d.render().is_empty());
         }
+    }
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn entity_stage() -> &'static harness::EntityStage {
+    static STAGE: OnceLock<harness::EntityStage> = OnceLock::new();
+    STAGE.get_or_init(|| harness::EntityStage::load(root()))
+}
+
+fn run(target: &str, data: &[u8]) {
+    match target {
+        "decode" => harness::decode(data),
+        "extract" => harness::extract(data),
+        "dates" => harness::dates(data),
+        "entities" => harness::entities(entity_stage(), data),
+        other => panic!("unknown fuzz target {other}"),
+    }
+}
+
+/// Every hand-written seed (`fuzz/seeds/<target>/`) and every input a fuzzer crashed on (`tests/fuzz/regressions/
+/// <target>/`, committed with the fix) passes its target's checks.
+#[test]
+fn seeds_and_crash_reproducers_pass() {
+    let mut ran = 0;
+    for target in harness::TARGETS {
+        let dirs = [root().join("fuzz/seeds").join(target), root().join("tests/fuzz/regressions").join(target)];
+        let mut files: Vec<PathBuf> =
+            dirs.iter().filter_map(|d| std::fs::read_dir(d).ok()).flatten().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        assert!(!files.is_empty(), "no seeds for {target}");
+        for file in files {
+            let data = std::fs::read(&file).unwrap();
+            let outcome = std::panic::catch_unwind(|| run(target, &data));
+            assert!(outcome.is_ok(), "{target} fails on {}", file.display());
+            ran += 1;
+        }
+    }
+    assert!(ran >= harness::TARGETS.len());
+}
+
+fn entity_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("Vladimir Putin".to_owned()),
+        Just("Putin".to_owned()),
+        Just("\u{0628}\u{0648}\u{062A}\u{064A}\u{0646}".to_owned()),
+        Just("Emmanuel Macron a dit".to_owned()),
+        Just("Paris".to_owned()),
+        Just("George Washington".to_owned()),
+        Just("\u{0627}\u{0644}\u{0631}\u{0626}\u{064A}\u{0633} ".to_owned()),
+        Just("e\u{0301}\u{200D}\u{1F600}\u{0640}".to_owned()),
+        Just("\n".to_owned()),
+        Just(". ".to_owned()),
+        "[A-Z][a-z]{0,8}",
+        "\\PC{0,12}",
+    ]
+}
+
+proptest! {
+    /// Entity spans stay inside their field, on char boundaries, equal to their text, sorted and disjoint, for
+    /// any text in any of the target's languages (the stable stand-in for the `entities` cargo-fuzz target).
+    #[test]
+    fn entity_spans_keep_their_invariants(flags in any::<[u8; 2]>(), pieces in prop::collection::vec(entity_piece(), 0..30)) {
+        let mut data = flags.to_vec();
+        data.extend_from_slice(pieces.concat().as_bytes());
+        harness::entities(entity_stage(), &data);
+    }
+
+    /// The extract target's flag combinations on random markup.
+    #[test]
+    fn extract_keeps_its_invariants(flags in any::<[u8; 2]>(), pieces in prop::collection::vec(html_piece(), 0..40)) {
+        let mut data = flags.to_vec();
+        data.extend_from_slice(pieces.concat().as_bytes());
+        harness::extract(&data);
     }
 }
