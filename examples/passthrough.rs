@@ -25,7 +25,8 @@ fn main() -> anyhow::Result<()> {
     }
     let settings = news_enricher::settings::load(config.as_deref())?;
     let kafka = &settings.kafka;
-    let consumer: BaseConsumer = kafka.consumer_config().create().context("consumer")?;
+    let consumer: BaseConsumer =
+        kafka.consumer_config(settings.pipeline.max_message_bytes.as_u64()).create().context("consumer")?;
     let producer: ThreadedProducer<DefaultProducerContext> = kafka.producer_config().create().context("producer")?;
     consumer.subscribe(&kafka.input_topics()).context("subscribe")?;
     loop {

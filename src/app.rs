@@ -186,8 +186,10 @@ impl App {
         }
         health.set_producer_up(true);
 
-        let consumer: BaseConsumer<ConsumerCtx> =
-            settings.kafka.consumer_config().create_with_context(ConsumerCtx { shared: shared.clone() })?;
+        let consumer: BaseConsumer<ConsumerCtx> = settings
+            .kafka
+            .consumer_config(settings.pipeline.max_message_bytes.as_u64())
+            .create_with_context(ConsumerCtx { shared: shared.clone() })?;
         let bounds = match input {
             Input::Subscribe => {
                 consumer.subscribe(&settings.kafka.input_topics())?;

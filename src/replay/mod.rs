@@ -98,7 +98,7 @@ pub fn run(mut settings: Settings, args: &ReplayArgs) -> Result<ExitCode, Replay
         )));
     }
     let id = Identity::derive(&topic, &args.from, &args.to, &output, args.group.as_deref());
-    let base = settings.kafka.consumer_config();
+    let base = settings.kafka.consumer_config(settings.pipeline.max_message_bytes.as_u64());
     let progress_client = plan::group_client(&base, &id.group)?;
     let mut ranges = range::resolve(&progress_client, &topic, &from, &to, LOOKUP_TIMEOUT)?;
     let partitions: Vec<i32> = ranges.iter().map(|r| r.partition).collect();
@@ -155,7 +155,7 @@ pub fn run(mut settings: Settings, args: &ReplayArgs) -> Result<ExitCode, Replay
         .thread_name("reactor")
         .build()
         .map_err(|e| ReplayError::App(AppError::Http(e)))?;
-    let client_config = settings.kafka.consumer_config();
+    let client_config = settings.kafka.consumer_config(settings.pipeline.max_message_bytes.as_u64());
     let reporter_topic = topic.clone();
     runtime.block_on(async move {
         let cancel = CancellationToken::new();

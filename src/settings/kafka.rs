@@ -122,9 +122,16 @@ impl KafkaSettings {
     }
 
     /// The consumer configuration: at-least-once (offsets stored only after delivery, committed periodically
-    /// and on drain), bounded fetch queue.
-    pub fn consumer_config(&self) -> ClientConfig {
+    /// and on drain), bounded fetch queue, and a per-partition fetch size that holds the largest message the
+    /// pipeline accepts (`largest_message`, `pipeline.max_message_bytes`), with room to spare.
+    pub fn consumer_config(&self, largest_message: u64) -> ClientConfig {
         let mut config = self.common();
+        // Kafka brokers return a batch larger than the fetch size rather than nothing (KIP-74); a broker that
+        // does not (tansu 0.6 was measured doing so) stalls the partition on the first message over
+        // max.partition.fetch.bytes. Sized so every message up to the pipeline's limit, and an oversized one up
+        // to 128 KiB over it, still arrives there and is processed or dead-lettered; `consumer_options` can
+        // raise it further for such brokers.
+        let fetch = (largest_message + 2 * 64 * 1024).max(1024 * 1024);
         config
             .set("group.id", &self.group_id)
             .set("enable.auto.commit", "true")
@@ -135,7 +142,8 @@ impl KafkaSettings {
             .set("session.timeout.ms", millis(self.session_timeout))
             .set("max.poll.interval.ms", millis(self.max_poll_interval))
             .set("queued.max.messages.kbytes", (self.fetch_queue_bytes.as_u64() / 1024).max(1).to_string())
-            .set("enable.partition.eof", "false");
+            .set("enable.partition.eof", "false")
+            .set("max.partition.fetch.bytes", fetch.to_string());
         if !self.instance_id.is_empty() {
             config.set("group.instance.id", &self.instance_id);
         }

@@ -116,6 +116,18 @@ mod tests {
     }
 
     #[test]
+    fn the_consumer_fetches_the_largest_accepted_message_from_one_partition() {
+        let settings = load_from(None, env(&[("NEWS_ENRICHER__PIPELINE__MAX_MESSAGE_BYTES", "10MiB")])).unwrap();
+        let config = settings.kafka.consumer_config(settings.pipeline.max_message_bytes.as_u64());
+        let fetch: u64 = config.get("max.partition.fetch.bytes").unwrap().parse().unwrap();
+        assert!(fetch > 10 * 1024 * 1024, "{fetch}");
+        // Never below librdkafka's own default for small limits.
+        let small = load_from(None, env(&[("NEWS_ENRICHER__PIPELINE__MAX_MESSAGE_BYTES", "64KiB")])).unwrap();
+        let config = small.kafka.consumer_config(small.pipeline.max_message_bytes.as_u64());
+        assert_eq!(config.get("max.partition.fetch.bytes"), Some("1048576"));
+    }
+
+    #[test]
     fn file_layer_sits_between_defaults_and_environment() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.toml");
