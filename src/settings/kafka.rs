@@ -126,11 +126,10 @@ impl KafkaSettings {
     /// pipeline accepts (`largest_message`, `pipeline.max_message_bytes`), with room to spare.
     pub fn consumer_config(&self, largest_message: u64) -> ClientConfig {
         let mut config = self.common();
-        // Kafka brokers return a batch larger than the fetch size rather than nothing (KIP-74); a broker that
-        // does not (tansu 0.6 was measured doing so) stalls the partition on the first message over
-        // max.partition.fetch.bytes. Sized so every message up to the pipeline's limit, and an oversized one up
-        // to 128 KiB over it, still arrives there and is processed or dead-lettered; `consumer_options` can
-        // raise it further for such brokers.
+        // Kafka brokers (KIP-74) return a batch larger than the fetch size rather than nothing; older or
+        // other Kafka-protocol brokers need the fetch size to hold the message. Sized so every message up to the
+        // pipeline's limit, and an oversized one up to 128 KiB over it, can arrive to be processed or
+        // dead-lettered; `consumer_options` can raise it further.
         let fetch = (largest_message + 2 * 64 * 1024).max(1024 * 1024);
         config
             .set("group.id", &self.group_id)
