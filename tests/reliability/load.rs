@@ -46,7 +46,10 @@ fn large_article(rng: &mut Rng, key: &str, bytes: usize) -> Vec<u8> {
 #[ignore = "needs a broker process: make reliability"]
 fn a_burst_far_faster_than_processing_keeps_memory_bounded_and_loses_nothing() {
     let mut rng = Rng::new("burst", 0xb0_0057);
-    let (count, size) = if soak() { (4_000, 40_000) } else { (300, 40_000) };
+    // The soak burst stays under librdkafka's 100 MB `receive.message.max.bytes`: the test broker answers a fetch
+    // with the whole backlog whatever `fetch.max.bytes` says, and a larger response fails every fetch (the first
+    // soak run, with 4,000 articles, 161 MB, made no progress for that reason; docs/RELIABILITY.md).
+    let (count, size) = if soak() { (2_000, 40_000) } else { (300, 40_000) };
     let partitions = 2;
     let t = block_on(topics(partitions));
     let mut env = base_env(&t);
