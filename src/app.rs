@@ -17,7 +17,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use crate::cleanup::Cleaner;
-use crate::entities::EntityTagger;
+use crate::entities::kb::parse_entities;
+use crate::entities::{EntityTagger, KbInput};
 use crate::health::Health;
 use crate::http::HttpServer;
 use crate::kafka::bounds::Bounds;
@@ -69,9 +70,13 @@ pub fn build_pipeline(settings: &Settings) -> Result<Pipeline, AppError> {
     let stage = |e: &dyn std::fmt::Display| AppError::Stage(e.to_string());
     let cleaner = Cleaner::new(&settings.cleanup).map_err(|e| stage(&e))?;
     let detector = LanguageDetector::new(&settings.language).map_err(|e| stage(&e))?;
-    let tagger = EntityTagger::new(&settings.entities).map_err(|e| stage(&e))?;
+    let kb = KbInput::read(&settings.entities).map_err(|e| stage(&e))?;
+    let entities = parse_entities(&kb.entities).map_err(|e| stage(&e))?;
+    let tagger = EntityTagger::from_entities(&kb, &entities).map_err(|e| stage(&e))?;
     let ner = if settings.ner.enabled {
-        Some(NerModels::load(&settings.ner.model_dir).map_err(|e| stage(&format!("ner.model_dir: {e}")))?)
+        let mut ner = NerModels::load(&settings.ner.model_dir).map_err(|e| stage(&format!("ner.model_dir: {e}")))?;
+        ner.add_kb_names(&entities);
+        Some(ner)
     } else {
         None
     };

@@ -108,10 +108,15 @@ impl EntityTagger {
 
     /// Builds the stage from KB texts already in memory (tests, tools).
     pub fn from_input(input: &KbInput) -> Result<Self, EntityError> {
-        let entities = kb::parse_entities(&input.entities)?;
+        Self::from_entities(input, &kb::parse_entities(&input.entities)?)
+    }
+
+    /// Builds the stage from KB texts whose entity files the caller has already parsed (`input.entities`
+    /// parsed once, when the caller also feeds the entities to the statistical tagger).
+    pub fn from_entities(input: &KbInput, entities: &[kb::KbEntity]) -> Result<Self, EntityError> {
         let titles = kb::parse_lexicon(&input.titles)?;
         let demonyms = kb::parse_lexicon(&input.demonyms)?;
-        let index = Index::build(&entities, &titles, &demonyms)?;
+        let index = Index::build(entities, &titles, &demonyms)?;
         Ok(Self { index: Arc::new(index), version: input.version() })
     }
 

@@ -130,6 +130,20 @@ impl NerModels {
         }
     }
 
+    /// Adds the labels of the knowledge base's people and organisations to each model's gazetteer, in the
+    /// model's language. The models were trained with the curated files' labels as PER and ORG names
+    /// (`tools/train-ner/gazetteer.py`), so this keeps run time equal to training and lets the weights learned
+    /// for those classes apply to entities users add to their own knowledge-base files.
+    pub fn add_kb_names(&mut self, entities: &[crate::entities::kb::KbEntity]) {
+        for (lang, model) in &mut self.models {
+            let names = entities
+                .iter()
+                .filter(|e| matches!(e.entity_type, EntityType::Person | EntityType::Organization))
+                .flat_map(|e| e.labels.get(lang).into_iter().flatten().map(|l| (l.as_str(), e.entity_type)));
+            model.add_names(names);
+        }
+    }
+
     /// IOB2 tags for one sentence's tokens; `None` when `lang` has no model.
     pub fn tag_tokens(&self, lang: &str, tokens: &[&str]) -> Option<Vec<Tag>> {
         let model = self.models.get(lang)?;

@@ -82,3 +82,24 @@ proptest::proptest! {
         proptest::prop_assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
     }
 }
+
+#[test]
+fn knowledge_base_people_and_organisations_join_the_gazetteer_in_their_language() {
+    let mut m = NerModels::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner")).unwrap();
+    // Invented names, in no model's training gazetteer.
+    let kb = r#"{"id":"Q1","type":"PER","name":"Zorvath Quellin","labels":{"en":["Quellinova"],"ar":["زورفاثيان"]}}
+{"id":"Q2","type":"ORG","name":"Brennick","labels":{"fr":["Brennickor"]}}
+{"id":"Q3","type":"LOC","name":"Tarsk","labels":{"en":["Tarskovia"]}}"#;
+    let entities = crate::entities::kb::parse_entities(&[crate::entities::KbSource::new("t.jsonl", kb)]).unwrap();
+    let known = |m: &NerModels, lang: &str, w: &str| m.model(lang).unwrap().is_gazetteer_word(w);
+    for (lang, word) in [("en", "Quellinova"), ("ar", "زورفاثيان"), ("fr", "Brennickor"), ("en", "Tarskovia")]
+    {
+        assert!(!known(&m, lang, word), "{word} already in the {lang} gazetteer");
+    }
+    m.add_kb_names(&entities);
+    assert!(known(&m, "en", "Quellinova"));
+    assert!(known(&m, "ar", "زورفاثيان"));
+    assert!(known(&m, "fr", "Brennickor"));
+    assert!(!known(&m, "ru", "Quellinova"), "a label goes only to its own language's model");
+    assert!(!known(&m, "en", "Tarskovia"), "places keep the training sources' gazetteer");
+}
