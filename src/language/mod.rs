@@ -20,6 +20,7 @@ mod codes;
 mod decide;
 pub mod eval;
 mod models;
+mod mojibake;
 mod neighbours;
 mod prepare;
 mod script;
@@ -34,6 +35,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::contract::{Language, LanguageAlternative};
+use models::Scored;
+use prepare::Sample;
 
 pub use settings::{LanguageSettings, DEFAULT_EXPECTED};
 
@@ -148,18 +151,9 @@ impl LanguageDetector {
             return Language::undetermined(sample.profile.code);
         }
         let mut ranked = inner.fasttext.predict(&sample.text, FASTTEXT_K);
-        // Latin letters around a short text in another script (share buttons, a journal title, a unit's English
-        // name) can outnumber it; when fastText, reading all of it, names a language of that other script, the
-        // Latin is furniture, as it is when the other script dominates: the text is read again without it.
-        let minority_first =
-            |code: &str, minority: &str| writes::writes_in(code, minority) && !writes::writes_in(code, "Latn");
-        if let (Some((minority, _)), Some(first)) = (sample.profile.minority, ranked.first()) {
-            if minority_first(&first.code, minority) {
-                if let Some(content) = inner.preparer.minority_sample(title, text, MINORITY_SHARE) {
-                    ranked = inner.fasttext.predict(&content.text, FASTTEXT_K);
-                    sample = content;
-                }
-            }
+        if let Some((content, reread)) = self.reread(title, text, &sample, &ranked) {
+            sample = content;
+            ranked = reread;
         }
         let lingua = || match &inner.lingua {
             Some(lingua) => lingua.confidences(prefix(&sample.text, inner.policy.lingua_max_chars)),
@@ -182,6 +176,40 @@ impl LanguageDetector {
                 .map(|a| LanguageAlternative { code: codes::from_label(&a.code).code, confidence: a.p })
                 .collect(),
         }
+    }
+
+    /// A second reading of the text when the first one suggests it was mangled on the way: the sample and
+    /// fastText's ranking of it, or `None` to keep the first.
+    fn reread(
+        &self,
+        title: Option<&str>,
+        text: &str,
+        sample: &Sample,
+        ranked: &[Scored],
+    ) -> Option<(Sample, Vec<Scored>)> {
+        let inner = &*self.inner;
+        let first = ranked.first()?;
+        // Latin letters around a short text in another script (share buttons, a journal title, a unit's English
+        // name) can outnumber it; when fastText, reading all of it, names a language of that other script, the
+        // Latin is furniture, as it is when the other script dominates: the text is read again without it.
+        if let Some((minority, _)) = sample.profile.minority {
+            if writes::writes_in(&first.code, minority) && !writes::writes_in(&first.code, "Latn") {
+                let content = inner.preparer.minority_sample(title, text, MINORITY_SHARE)?;
+                let reread = inner.fasttext.predict(&content.text, FASTTEXT_K);
+                return Some((content, reread));
+            }
+        }
+        // Turkish decoded in the wrong code page: kept only when fastText, unsure of the text as it came, is sure
+        // of the repaired one.
+        let sure = inner.policy.fasttext_threshold;
+        if first.p < sure {
+            let repaired = mojibake::repaired(&sample.text)?;
+            let reread = inner.fasttext.predict(&repaired, FASTTEXT_K);
+            if reread.first().is_some_and(|s| s.p >= sure) {
+                return Some((Sample { text: repaired, profile: sample.profile.clone() }, reread));
+            }
+        }
+        None
     }
 
     /// Detects the language of one piece of text (the `detect` command: one text per line).
