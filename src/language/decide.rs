@@ -20,6 +20,10 @@ pub struct Policy {
     pub undetermined_below: f32,
     /// The same for short texts, where both models are less sure of languages they know.
     pub undetermined_below_short: f32,
+    /// How many characters lingua reads at most.
+    pub lingua_max_chars: usize,
+    /// lingua's confidences on longer texts are tempered to the evidence of this many characters (0: never).
+    pub lingua_reference_chars: usize,
 }
 
 /// What the stage concludes before codes and script are attached.
@@ -87,7 +91,8 @@ impl Policy {
         if !self.is_expected(&top.code) && top.p >= self.unlisted_ratio * expected_mass {
             return Some(apply_hint(decision(top.code.clone(), top.p, ranked.iter().cloned()), hint));
         }
-        let refined = lingua();
+        let read = sample.text.chars().count().min(self.lingua_max_chars);
+        let refined = temper(lingua(), read, self.lingua_reference_chars);
         if refined.is_empty() {
             return Some(apply_hint(decision(top.code.clone(), top.p, ranked.iter().cloned()), hint));
         }
@@ -138,6 +143,31 @@ impl Policy {
         combined.sort_by(|a, b| b.p.total_cmp(&a.p));
         combined
     }
+}
+
+/// lingua's confidences as if it had read `reference` characters of a text of `chars`: each language's log
+/// confidence scaled by `reference / chars`.
+///
+/// lingua sums the log-probabilities of every n-gram, so the gap between two languages grows with the length of
+/// the text even when each character says little: on 150 characters it is certain (1.0 against 1e-6) of one of
+/// the expected languages whatever the text is in, Spanish with its accents lost read as Portuguese, a sentence
+/// in Xhosa read as Indonesian. Scaled to a fixed length its confidence means the same at every length, so the
+/// product with fastText and the `und` floors do too. Shorter texts are left as they are.
+pub fn temper(confidences: Vec<Scored>, chars: usize, reference: usize) -> Vec<Scored> {
+    if reference == 0 || chars <= reference {
+        return confidences;
+    }
+    let scale = reference as f32 / chars as f32;
+    let positive = confidences.into_iter().filter(|s| s.p > 0.0);
+    let logs: Vec<(String, f32)> = positive.map(|s| (s.code, s.p.ln())).collect();
+    // Relative to the largest, so that the exponentials neither overflow nor all vanish.
+    let max = logs.iter().map(|(_, l)| *l).fold(f32::NEG_INFINITY, f32::max);
+    let mut tempered: Vec<Scored> =
+        logs.into_iter().map(|(code, l)| Scored { code, p: ((l - max) * scale).exp() }).collect();
+    let total: f32 = tempered.iter().map(|s| s.p).sum();
+    tempered.iter_mut().for_each(|s| s.p /= total);
+    tempered.sort_by(|a, b| b.p.total_cmp(&a.p));
+    tempered
 }
 
 /// Lets a producer's language hint choose between candidates that are tied.
@@ -208,7 +238,36 @@ mod tests {
             fasttext_weight: 0.3,
             undetermined_below: 0.3,
             undetermined_below_short: 0.2,
+            lingua_max_chars: 400,
+            lingua_reference_chars: 0,
         }
+    }
+
+    #[test]
+    fn lingua_is_tempered_to_the_reference_length() {
+        let sure = scored(&[("pt", 0.999_9), ("es", 1e-4)]);
+        // Up to the reference length nothing changes; at four times it, the log-odds are a quarter.
+        assert_eq!(temper(sure.clone(), 30, 30), sure);
+        assert_eq!(temper(sure.clone(), 120, 0), sure);
+        let t = temper(sure, 120, 30);
+        assert_eq!(t[0].code, "pt");
+        let odds = (t[0].p / t[1].p).ln();
+        assert!((odds - (0.999_9f32 / 1e-4).ln() / 4.0).abs() < 1e-3, "{t:?}");
+        assert!((t[0].p + t[1].p - 1.0).abs() < 1e-6);
+        // Zeros drop out instead of turning into NaN.
+        let t = temper(scored(&[("en", 1.0), ("fr", 0.0)]), 100, 30);
+        assert_eq!(t, scored(&[("en", 1.0)]));
+    }
+
+    #[test]
+    fn a_tempered_lingua_no_longer_outvotes_a_sure_fasttext_on_long_text() {
+        let text = "el alcalde habló ayer con los vecinos del barrio sobre las obras de la plaza mayor y el mercado";
+        let ft = scored(&[("es", 0.85), ("pt", 0.05), ("gl", 0.05)]);
+        let lingua = || scored(&[("pt", 0.9), ("es", 0.1)]);
+        let untempered = policy().decide(&ft, &sample(text), None, lingua).unwrap();
+        assert_eq!(untempered.code, "pt");
+        let tempered = Policy { lingua_reference_chars: 30, ..policy() };
+        assert_eq!(tempered.decide(&ft, &sample(text), None, lingua).unwrap().code, "es");
     }
 
     #[test]

@@ -87,11 +87,11 @@ pub struct LangidReport {
 
 /// Floors CI holds the detector to, just under the figures measured (see `docs/QUALITY.md`): macro accuracy per
 /// bucket, the worst single language on sentences, and the most unlisted text that may be forced.
-/// Measured with the default settings: 81.89, 93.61, 99.18, 99.67, 100.0; worst sentences 98.9 (es); 12.8% forced.
+/// Measured with the default settings: 82.11, 93.86, 99.25, 99.75, 100.0; worst sentences 99.2 (es); 10.33% forced.
 const FLOORS: [(&str, f64); 5] =
-    [("words", 0.815), ("pairs", 0.93), ("sent<=40", 0.99), ("sentences", 0.995), ("documents", 0.998)];
-const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.985;
-const FORCED_CEILING: f64 = 0.135;
+    [("words", 0.82), ("pairs", 0.935), ("sent<=40", 0.992), ("sentences", 0.997), ("documents", 0.998)];
+const WORST_LANGUAGE_SENTENCES_FLOOR: f64 = 0.99;
+const FORCED_CEILING: f64 = 0.11;
 
 /// Runs the detector over `<shared_data_dir>/langid/`.
 pub fn run_eval(shared_data_dir: &Path, detector: &LanguageDetector) -> Result<LangidReport, EvalError> {

@@ -34,6 +34,23 @@ impl Preparer {
 
     /// The sample of a title and a body: at most `prefix_chars` characters, title first.
     pub fn sample(&self, title: Option<&str>, body: &str) -> Sample {
+        let cleaned = self.cleaned(title, body);
+        let profile = script::profile(&cleaned);
+        let drop_latin = profile.non_latin_dominant();
+        Sample { text: one_line(&cleaned, drop_latin), profile }
+    }
+
+    /// The same sample read as a text in its minority script, Latin runs dropped, when a Latin-dominated text
+    /// holds at least `min_share` of its letters in another script (a Hebrew sentence around an English journal
+    /// title, an Urdu headline after a row of English share buttons).
+    pub fn minority_sample(&self, title: Option<&str>, body: &str, min_share: f32) -> Option<Sample> {
+        let cleaned = self.cleaned(title, body);
+        let profile = script::profile(&cleaned).minority_as_content(min_share)?;
+        Some(Sample { text: one_line(&cleaned, true), profile })
+    }
+
+    /// Title and body prefix joined, bounded and without URLs and addresses.
+    fn cleaned(&self, title: Option<&str>, body: &str) -> String {
         let mut joined = String::with_capacity(self.prefix_chars.min(body.len() + 128));
         if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
             joined.push_str(title);
@@ -42,17 +59,15 @@ impl Preparer {
         }
         // Only the prefix is read, so only the prefix is copied: bodies can run to megabytes.
         joined.push_str(body.char_indices().nth(self.prefix_chars + 1).map_or(body, |(cut, _)| &body[..cut]));
-        let bounded = truncate_at_word(&joined, self.prefix_chars);
+        let cut = truncate_at_word(&joined, self.prefix_chars).len();
+        joined.truncate(cut);
         // The regex needs its Unicode word boundaries checked by the backtracker (6% of a text article): run
         // it only when the sample holds something it could match.
-        let without_noise = if may_hold_noise(bounded) {
-            self.noise.replace_all(bounded, " ")
+        if may_hold_noise(&joined) {
+            self.noise.replace_all(&joined, " ").into_owned()
         } else {
-            std::borrow::Cow::Borrowed(bounded)
-        };
-        let profile = script::profile(&without_noise);
-        let drop_latin = profile.non_latin_dominant();
-        Sample { text: one_line(&without_noise, drop_latin), profile }
+            joined
+        }
     }
 }
 
@@ -153,6 +168,16 @@ mod tests {
             preparer(1000).sample(Some("وزير الخارجية يزور القاهرة"), "Read more: قال الوزير إن الزيارة ناجحة Share");
         assert_eq!(s.text, "وزير الخارجية يزور القاهرة. : قال الوزير إن الزيارة ناجحة");
         assert_eq!(s.profile.code, "Arab");
+    }
+
+    #[test]
+    fn reads_a_latin_dominated_text_in_its_minority_script() {
+        let p = preparer(1000);
+        let body = "Share on Facebook Share on Twitter Read more הממשלה אישרה";
+        assert_eq!(p.sample(None, body).profile.code, "Latn");
+        let s = p.minority_sample(None, body, 0.1).unwrap();
+        assert_eq!((s.text.as_str(), s.profile.code), ("הממשלה אישרה", "Hebr"));
+        assert!(p.minority_sample(None, "Le président a parlé", 0.1).is_none());
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub struct ScriptProfile {
     pub total: f32,
     /// Weighted count of Latin letters, which boilerplate, URLs and names bring into any article.
     pub latin: f32,
+    /// In a text where Latin dominates, the strongest other writing system and its weighted letter count: the
+    /// content script of a short text whose Latin letters are share buttons, names or a journal title.
+    pub minority: Option<(&'static str, f32)>,
 }
 
 impl ScriptProfile {
@@ -38,6 +41,19 @@ impl ScriptProfile {
     /// Whether the text is written in a script other than Latin, so Latin runs are quotes, names or furniture.
     pub fn non_latin_dominant(&self) -> bool {
         !self.is_empty() && self.code != "Latn"
+    }
+
+    /// The profile of the same text read as written in its minority script (Latin runs dropped), when that
+    /// script holds at least `min_share` of the letters.
+    pub fn minority_as_content(&self, min_share: f32) -> Option<ScriptProfile> {
+        let (code, count) = self.minority?;
+        (self.code == "Latn" && count >= min_share * self.total).then_some(ScriptProfile {
+            code,
+            dominant: count,
+            total: self.total - self.latin,
+            latin: 0.0,
+            minority: None,
+        })
     }
 }
 
@@ -104,14 +120,14 @@ impl Counts {
             systems.push((self.cjk_code(), cjk));
         }
         let best_other = systems.iter().copied().filter(|(code, _)| *code != "Latn").max_by(|a, b| a.1.total_cmp(&b.1));
-        let (code, dominant) = match best_other {
+        let (code, dominant, minority) = match best_other {
             // Latin is what page furniture, URLs, brands and code are written in, on pages in every language; a
             // text with a sizeable share in another script is a text in that script with Latin around it.
-            Some((code, n)) if n >= latin || n >= CONTENT_SHARE * total => (code, n),
-            _ if latin > 0.0 => ("Latn", latin),
-            _ => ("Zyyy", 0.0),
+            Some((code, n)) if n >= latin || n >= CONTENT_SHARE * total => (code, n, None),
+            _ if latin > 0.0 => ("Latn", latin, best_other),
+            _ => ("Zyyy", 0.0, None),
         };
-        ScriptProfile { code, dominant, total, latin }
+        ScriptProfile { code, dominant, total, latin, minority }
     }
 
     /// Japanese mixes kana into Han and Korean mixes Hangul with the odd Han character; a tenth of the CJK
@@ -192,6 +208,18 @@ mod tests {
         let text = "Home | News | Sports | Latest Headlines from the Region | Contact us وزير الخارجية يزور القاهرة";
         assert_eq!(profile(text).code, "Arab");
         assert_eq!(profile("The word سلام means peace and is used as a greeting across the region").code, "Latn");
+    }
+
+    #[test]
+    fn a_latin_text_remembers_its_strongest_other_script() {
+        let p = profile("Share on Facebook Share on Twitter Read more הממשלה אישרה");
+        assert_eq!(p.code, "Latn");
+        assert_eq!(p.minority, Some(("Hebr", 11.0)));
+        let content = p.minority_as_content(0.1).unwrap();
+        assert_eq!((content.code, content.dominance()), ("Hebr", 1.0));
+        assert!(p.minority_as_content(0.5).is_none());
+        assert_eq!(profile("Breaking news from the capital").minority, None);
+        assert!(profile("الحكومة تعلن عن خطة جديدة").minority_as_content(0.0).is_none());
     }
 
     #[test]

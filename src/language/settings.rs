@@ -37,6 +37,10 @@ pub struct LanguageSettings {
     /// How many characters lingua reads at most; it is only asked about short or ambiguous texts, and its cost
     /// grows with length.
     pub lingua_max_chars: usize,
+    /// On texts longer than this many characters, lingua's confidences are tempered to the evidence of this
+    /// many (its log-odds scaled by this over the length read): untempered, lingua is certain of one of the
+    /// expected languages on any long text, including texts in other languages. 0 leaves them as they are.
+    pub lingua_reference_chars: usize,
 }
 
 impl Default for LanguageSettings {
@@ -49,8 +53,9 @@ impl Default for LanguageSettings {
             reliability_threshold: 0.5,
             unlisted_ratio: 3.0,
             lingua_max_chars: 400,
+            lingua_reference_chars: 30,
             fasttext_weight: 0.3,
-            undetermined_below: 0.3,
+            undetermined_below: 0.25,
             undetermined_below_short: 0.2,
         }
     }

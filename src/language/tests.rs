@@ -205,6 +205,34 @@ fn latin_furniture_does_not_flip_non_latin_articles() {
 }
 
 #[test]
+fn a_short_text_behind_more_latin_furniture_keeps_its_own_script() {
+    let buttons = "Share on Facebook Share on Twitter Share on WhatsApp";
+    for (code, script, text) in [
+        ("he", "Hebr", "הממשלה אישרה את התקציב"),
+        ("hi", "Deva", "सरकार ने बजट पास किया"),
+        ("ur", "Arab", "حکومت نے بجٹ منظور کر لیا"),
+    ] {
+        let found = detector().detect_one(&format!("{buttons} {text}"));
+        assert_eq!((found.code.as_str(), found.script.as_str()), (code, script), "{found:?}");
+    }
+    // A phrase quoted in another script does not make an English sentence Hebrew.
+    let found = detector().detect_one("The minister, known in Hebrew as שר האוצר, presented the budget on Monday");
+    assert_eq!((found.code.as_str(), found.script.as_str()), ("en", "Latn"), "{found:?}");
+}
+
+#[test]
+fn turkish_in_the_wrong_code_page_is_turkish_and_icelandic_stays_icelandic() {
+    for text in ["Belediye baþkaný yeni projeyi bugün açýkladý", "Öðrenciler sýnav sonuçlarýný yarýn öðrenecek"]
+    {
+        assert_eq!(detector().detect_one(text).code, "tr", "{text}");
+    }
+    for text in ["Ríkisstjórnin samþykkti fjárlögin í gær eftir langar umræður á Alþingi", "Þetta er í fyrsta sinn"]
+    {
+        assert_eq!(detector().detect_one(text).code, "is", "{text}");
+    }
+}
+
+#[test]
 fn the_shared_arabic_article_stays_arabic_with_english_furniture() {
     let path = shared_dir().join("fixtures/article-ar-north-korea-russia.txt");
     let article = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
