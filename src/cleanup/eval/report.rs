@@ -55,6 +55,8 @@ pub struct CleanupReport {
     pub sets: Vec<SetScores>,
     /// Every field missed, page by page.
     pub misses: Vec<Miss>,
+    /// Scored on half of the pages: the floors, set for the whole sets, are not checked.
+    pub partial: bool,
 }
 
 /// Minimums CI holds the stage to, set just under the figures measured in docs/QUALITY.md.
@@ -95,6 +97,9 @@ impl CleanupReport {
     /// Checks every floor and ceiling; the error lists each metric out of bounds.
     pub fn check_floors(&self) -> Result<(), Vec<String>> {
         let mut failures = Vec::new();
+        if self.partial {
+            return Ok(());
+        }
         for set in &self.sets {
             for &(name, metric, floor) in FLOORS.iter().filter(|f| f.0 == set.name) {
                 match set.metric(metric) {

@@ -28,6 +28,8 @@ pub struct Meta {
 pub struct MetaDates {
     /// JSON-LD `datePublished` of an article type, else `article:published_time` or `itemprop=datePublished`.
     pub published: Option<PubDate>,
+    /// Whether `published` comes from JSON-LD (else from a meta tag or `itemprop`).
+    pub published_ld: bool,
     /// A date declared for the page as a whole: `datePublished` of a JSON-LD `WebPage` (SEO plugins put one on
     /// every page, article or not) or a generic tag (`date`, `dc.date`, `created`).
     pub page_date: Option<PubDate>,
@@ -115,6 +117,7 @@ pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
     };
     meta.dates = MetaDates {
         published: ld_date.or_else(|| tag(&DATE_META[..ARTICLE_DATE_META])),
+        published_ld: ld_date.is_some(),
         page_date: ld_page_date.or_else(|| tag(&DATE_META[ARTICLE_DATE_META..])),
         time_published: time_element(doc, ctx, true),
         time: time_element(doc, ctx, false),

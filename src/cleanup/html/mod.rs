@@ -26,6 +26,8 @@ pub struct Extracted {
     pub authors: Vec<String>,
     /// Publication date.
     pub published: Option<PubDate>,
+    /// Where the date came from (for the eval's per-page dump).
+    pub date_source: Option<String>,
     /// The page's declared language.
     pub lang: Option<String>,
 }
@@ -81,12 +83,23 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
                 out.authors =
                     [seen_authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
                 out.published = dump.published;
+                out.date_source = dump.published.map(|_| "page-text".to_owned());
             }
         }
     }
-    out.published = pubdate::choose(&evidence, hidden_dates).or(out.published);
+    if let Some((date, source)) = pubdate::choose_with_source(&evidence, hidden_dates) {
+        let anchored = if evidence.anchored { "" } else { " (no headline)" };
+        let ld = match source {
+            pubdate::Source::Declared | pubdate::Source::BeforeUpdate if evidence.meta.published_ld => " ld",
+            pubdate::Source::Declared | pubdate::Source::BeforeUpdate => " meta",
+            _ => "",
+        };
+        out.published = Some(date);
+        out.date_source = Some(format!("{}{ld}{anchored}", source.as_str()));
+    }
     if out.published.is_none() {
         out.published = out.text.split("\n\n").next().and_then(|p| super::dates::lead_dateline(p, &ctx));
+        out.date_source = out.published.map(|_| "lead-dateline".to_owned());
     }
     out.title = out.title.map(|t| normalize::inline(&normalize::decode_entities(&t))).filter(|t| !t.is_empty());
     out.authors = out.authors.iter().map(|a| normalize::inline(&normalize::decode_entities(a))).collect();

@@ -27,33 +27,90 @@ pub struct Evidence<'a> {
     pub extractor: Option<PubDate>,
 }
 
-/// The publication date, or `None` when the page does not show one it can be trusted on.
-/// `hidden_dates` accepts a declared date on an anchored page that prints no date.
-pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
+/// Where a chosen date came from (the eval's per-page dump; not part of the record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A printed dateline the markup agrees with (the markup's value is output).
+    Confirmed,
+    /// A printed dateline alone.
+    Dateline,
+    /// An "Updated …" line, no declared publication before it.
+    Updated,
+    /// The declared publication, preferred to a later "Updated …" line.
+    BeforeUpdate,
+    /// The article's declared publication (JSON-LD of an article type, `article:published_time`).
+    Declared,
+    /// The main-text extractor's own metadata date.
+    Extractor,
+    /// A `<time>` marked as the publication.
+    TimePublished,
+    /// A date declared for the page as a whole.
+    PageDate,
+    /// The first `<time>` of the page.
+    Time,
+    /// A date in the URL.
+    Url,
+}
+
+impl Source {
+    /// A short name for dumps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "dateline+markup",
+            Self::Dateline => "dateline",
+            Self::Updated => "updated-line",
+            Self::BeforeUpdate => "declared-before-update",
+            Self::Declared => "declared",
+            Self::Extractor => "extractor",
+            Self::TimePublished => "time-published",
+            Self::PageDate => "page-date",
+            Self::Time => "time",
+            Self::Url => "url",
+        }
+    }
+}
+
+/// The publication date and where it came from, or `None` when the page does not show one it can be trusted
+/// on. `hidden_dates` accepts a declared date on an anchored page that prints no date.
+pub fn choose_with_source(ev: &Evidence<'_>, hidden_dates: bool) -> Option<(PubDate, Source)> {
     let m = &ev.meta;
     let declared = [m.published, m.page_date, m.time_published, m.time, ev.extractor];
     // A printed dateline the markup agrees with: the markup's value, which carries the time and offset.
     for near in ev.near.iter().filter(|n| n.label == Label::Published) {
         if let Some(d) = declared.iter().flatten().find(|d| d.date == near.date.date) {
-            return Some(*d);
+            return Some((*d, Source::Confirmed));
         }
     }
     let published = ev.near.iter().find(|n| n.label == Label::Published);
     let updated = ev.near.iter().find(|n| n.label == Label::Updated);
     match (published, updated) {
-        (Some(p), _) => Some(p.date),
+        (Some(p), _) => Some((p.date, Source::Dateline)),
         // Only an "Updated …" line: the declared publication, when it comes before the update.
-        (None, Some(u)) => m.published.filter(|p| p.date <= u.date.date).or(Some(u.date)),
+        (None, Some(u)) => m
+            .published
+            .filter(|p| p.date <= u.date.date)
+            .map(|p| (p, Source::BeforeUpdate))
+            .or(Some((u.date, Source::Updated))),
         (None, None) => {
-            let declared = m.published.or(ev.extractor).or(m.time_published);
+            let tag = |d: Option<PubDate>, s: Source| d.map(|d| (d, s));
+            let declared = tag(m.published, Source::Declared)
+                .or(tag(ev.extractor, Source::Extractor))
+                .or(tag(m.time_published, Source::TimePublished));
             if !ev.anchored || hidden_dates {
-                return declared.or(m.page_date).or(m.time).or(m.url);
+                return declared
+                    .or(tag(m.page_date, Source::PageDate))
+                    .or(tag(m.time, Source::Time))
+                    .or(tag(m.url, Source::Url));
             }
             // The headline stands without a dateline. A publication date the markup states for the article
             // is usually right; one stated for the page (or a number in the URL) only when the page prints it.
             // A `<time>` elsewhere on the page dates something else (a sidebar, a comment).
-            declared
-                .or_else(|| [m.page_date, m.url].into_iter().flatten().find(|d| ev.prints.is_some_and(|p| p(d.date))))
+            declared.or_else(|| {
+                [tag(m.page_date, Source::PageDate), tag(m.url, Source::Url)]
+                    .into_iter()
+                    .flatten()
+                    .find(|(d, _)| ev.prints.is_some_and(|p| p(d.date)))
+            })
         }
     }
 }
@@ -61,6 +118,10 @@ pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
+        choose_with_source(ev, hidden_dates).map(|(d, _)| d)
+    }
 
     fn day(s: &str) -> PubDate {
         PubDate { date: s.parse().unwrap_or_default(), time: None, offset: None }
