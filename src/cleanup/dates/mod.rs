@@ -4,10 +4,13 @@ mod names;
 mod parse;
 mod persian;
 mod relative;
+mod row;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
 use parse::{Kind, Tok};
+
+pub use row::meta_row;
 
 /// A publication date as precise as the source gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

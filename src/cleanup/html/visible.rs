@@ -89,7 +89,7 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
             .enumerate()
             .skip(from)
             .take(at + DATELINE_AFTER + reach + 1 - from)
-            .filter_map(|(i, l)| dates::labelled_dateline(l, ctx).map(|(d, label)| (i, d, label)))
+            .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label)))
             .collect();
         let listed = in_lists(&dated, at);
         out.near = dated
