@@ -24,9 +24,11 @@ const OPENERS: &[&str] = &["by", "von", "par", "por", "di", "door", "بقلم"];
 /// Reads a line as a dateline ([`labelled_dateline`]), or as a meta row whose date part is one: every other
 /// part short, and the date's part a dateline or a byline followed by the date.
 pub fn meta_row(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
-    if let Some(found) = labelled_dateline(line, ctx) {
+    let unglued = unglue(line);
+    if let Some(found) = labelled_dateline(&unglued, ctx) {
         return Some(found);
     }
+    let line = unglued.as_str();
     if exceeds_words(line, ROW_MAX_WORDS) {
         return None;
     }
@@ -102,4 +104,25 @@ fn after_byline(part: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
         return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
     }
     None
+}
+
+/// Text extraction joins neighbouring inline elements with no space when the markup has none between them
+/// ("Mental HealthDECEMBER 22, 2022Updated: JANUARY 02, 2026", "EditorialNovember 22, 2018"): the page shows
+/// them apart, by CSS. A space goes back where a lower-case letter or a digit meets a capital, and where a
+/// letter meets a digit; one extra word at most per seam, which the word limits absorb.
+fn unglue(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut prev: Option<char> = None;
+    for c in line.chars() {
+        if let Some(p) = prev {
+            let seam = ((p.is_lowercase() || p.is_ascii_digit()) && c.is_uppercase())
+                || (p.is_alphabetic() && c.is_ascii_digit());
+            if seam {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
 }

@@ -215,3 +215,12 @@ fn meta_rows_give_their_date_part() {
     assert_eq!(row("Neubau von Wohnungen am Hafen 08.10.2021 - 15:33"), None);
     assert_eq!(row("Read the full guide to rivers and lakes | Travel | May 3, 2022"), None);
 }
+
+#[test]
+fn glued_inline_elements_are_read_apart() {
+    let c = ctx();
+    let row = |s: &str| meta_row(s, &c).map(|(d, label)| (d.render(), label));
+    // A category, the publication and the update, printed in three spans with no space between them.
+    assert_eq!(row("Garden TipsMARCH 2, 2021Updated: MAY 5, 2024"), Some(("2021-03-02".to_owned(), Label::Published)));
+    assert_eq!(row("ReviewsOctober 9, 2019"), Some(("2019-10-09".to_owned(), Label::Published)));
+}

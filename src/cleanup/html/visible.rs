@@ -65,6 +65,10 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
         .or_else(|| h1s.iter().find(|h| (4..=30).contains(&h.split_whitespace().count())))
         .cloned();
 
+    // Script and style text is never shown; left in, it joins the lines around it (`$(function() {…})`).
+    // The main-text scorer drops these elements itself, so removing them here changes nothing for it.
+    // JSON-LD stays: the main-text scorer reads it.
+    doc.select("body script:not([type='application/ld+json']), body style").replace_with_html(" ");
     let Some(body) = doc.try_select("body") else { return out };
     let text = body.formatted_text();
     let lines: Vec<String> =
@@ -172,6 +176,15 @@ mod tests {
         assert!(v.near.is_empty());
         let day = |d: u32| NaiveDate::from_ymd_opt(2024, 3, d).unwrap_or_default();
         assert!(v.prints(day(2), &DateContext::default()) && !v.prints(day(3), &DateContext::default()));
+    }
+
+    #[test]
+    fn script_text_does_not_join_the_dateline() {
+        let html = r#"<html><body><h1>Rivers rise after the storm</h1><p>7 May 2023<script>window.dataLayer.push({event: 'view', section: 'news', kind: 'story'});
+            </script></p><p>Water reached the old town on Sunday night.</p></body></html>"#;
+        let doc = Document::from(html);
+        let v = read(&doc, &["Rivers rise after the storm"], &DateContext::default());
+        assert_eq!(v.near.first().map(|n| n.date.render()).as_deref(), Some("2023-05-07"));
     }
 
     #[test]
