@@ -95,7 +95,7 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
             .take(at + DATELINE_AFTER + reach + 1 - from)
             .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label)))
             .collect();
-        let listed = in_lists(&dated, at);
+        let listed = in_lists(&dated, at, &lines);
         out.near = dated
             .iter()
             .zip(listed)
@@ -122,7 +122,7 @@ impl Visible {
 /// Marks datelines that stand in a run of at least [`LIST_MIN`] with at most [`LIST_GAP`] lines between
 /// neighbours: the dates of a list of other items, not of the article. A dateline within [`BESIDE`] lines of
 /// the headline (line `at`) is the article's own and takes no part in a run.
-fn in_lists(dated: &[(usize, PubDate, Label)], at: usize) -> Vec<bool> {
+fn in_lists(dated: &[(usize, PubDate, Label)], at: usize, lines: &[String]) -> Vec<bool> {
     let mut listed = vec![false; dated.len()];
     let items: Vec<usize> = (0..dated.len()).filter(|&k| dated[k].0.abs_diff(at) > BESIDE).collect();
     let mut start = 0;
@@ -135,7 +135,42 @@ fn in_lists(dated: &[(usize, PubDate, Label)], at: usize) -> Vec<bool> {
             start = end;
         }
     }
+    // A date below the headline that a list carries straight on from, printed the same way as its items (a
+    // calendar of events, an archive), is the list's first item, not the article's dateline.
+    for k in (0..dated.len()).rev() {
+        let next_listed = listed.get(k + 1).copied().unwrap_or(false);
+        if !listed[k] && next_listed && dated[k].0 > at {
+            // Straight on: no further from the next item than the list's items are from each other.
+            let mut spacing = 0;
+            let mut j = k + 1;
+            while j + 1 < dated.len() && listed[j + 1] && dated[j + 1].0 - dated[j].0 <= LIST_GAP {
+                spacing = spacing.max(dated[j + 1].0 - dated[j].0);
+                j += 1;
+            }
+            let shape = |i: usize| lines.get(i).map(|l| shape(l));
+            listed[k] = dated[k + 1].0 - dated[k].0 <= spacing && shape(dated[k].0) == shape(dated[k + 1].0);
+        }
+    }
     listed
+}
+
+/// A line's layout: runs of letters and of digits each reduced to one mark, other characters kept
+/// ("March 16, 2026" and "April 2, 2026" share one; "10.11.2021" and "Nr. 34 vom 8. November 2021" do not).
+fn shape(line: &str) -> String {
+    let mut out = String::new();
+    for c in line.chars() {
+        let mark = if c.is_alphabetic() {
+            'a'
+        } else if c.is_numeric() {
+            '9'
+        } else {
+            c
+        };
+        if !(matches!(mark, 'a' | '9') && out.ends_with(mark)) {
+            out.push(mark);
+        }
+    }
+    out
 }
 
 /// Whether an `<h1>` and a declared title name the same article: most words of the shorter are in the longer.
@@ -185,6 +220,25 @@ mod tests {
         let doc = Document::from(html);
         let v = read(&doc, &["Rivers rise after the storm"], &DateContext::default());
         assert_eq!(v.near.first().map(|n| n.date.render()).as_deref(), Some("2023-05-07"));
+    }
+
+    #[test]
+    fn a_date_that_opens_a_list_printed_like_it_is_the_list() {
+        let events: String = ["Harbour fair", "Boat show", "Rowing day", "Night market", "Kite festival"]
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!("<p>{e}</p><p>June {}, 2024</p>", 2 + 7 * i))
+            .collect();
+        let page =
+            |first: &str| format!("<html><body><h1>Summer events by the river</h1>{first}{events}</body></html>");
+        let ctx = DateContext::default();
+        let doc = Document::from(page("<p>May 26, 2024</p>").as_str());
+        assert!(read(&doc, &["Summer events by the river"], &ctx).near.is_empty());
+        // Printed unlike the list items, it is the article's own dateline.
+        let doc = Document::from(page("<p>26.05.2024</p>").as_str());
+        let near: Vec<String> =
+            read(&doc, &["Summer events by the river"], &ctx).near.iter().map(|n| n.date.render()).collect();
+        assert_eq!(near, vec!["2024-05-26".to_owned()]);
     }
 
     #[test]
