@@ -5,7 +5,7 @@
 //! line as a whole has too many words to pass as a dateline, while the date's own part is one.
 
 use super::parse::{self, Kind, Tok};
-use super::{exceeds_words, is_dateline_word, label_before, labelled_dateline, residual_words};
+use super::{exceeds_words, explicit_label, is_dateline_word, label_before, labelled_dateline, residual_words};
 use super::{DateContext, Label, PubDate};
 
 /// Most words a meta row may have in all.
@@ -42,6 +42,32 @@ pub fn meta_row(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
         }
     }
     found
+}
+
+/// A dateline or meta row whose date is labelled as the publication ("Published July 8, 2025", "Posted on
+/// 2025-12-18 by Ann", "Publié le 3 mars 2024"): a statement that holds wherever on the page it stands.
+pub fn stated_publication(line: &str, ctx: &DateContext) -> Option<PubDate> {
+    let (date, Label::Published) = meta_row(line, ctx)? else { return None };
+    let folded = parse::fold_text(&unglue(line));
+    let toks = parse::tokenize(&folded);
+    let found = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
+    (found.date.date == date.date && explicit_label(&toks, found.start) == Some(Label::Published)).then_some(date)
+}
+
+/// A line that is only a publication label ("Published", "Posted on", "Date de publication :"), which
+/// templates print in an element of its own before the date.
+pub fn is_publication_label(line: &str) -> bool {
+    if exceeds_words(line, 4) {
+        return false;
+    }
+    let folded = parse::fold_text(line);
+    let toks = parse::tokenize(&folded);
+    let all_labels = toks.iter().all(|t| match &t.kind {
+        Kind::Word(w) => is_dateline_word(w),
+        Kind::Punct(_) => true,
+        Kind::Num(..) => false,
+    });
+    all_labels && explicit_label(&toks, folded.len()) == Some(Label::Published)
 }
 
 /// A part that is a date with at most one other word ("Updated", a weekday and a time aside): a row's fields

@@ -51,9 +51,11 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
 
     let mut out = Extracted { lang: meta.lang.or(lang), ..Extracted::default() };
     let prints = |d| seen.prints(d, &ctx);
+    let stated = || seen.stated_publication(&ctx);
     let mut evidence = pubdate::Evidence {
         near: &seen.near,
         prints: Some(&prints),
+        stated: Some(&stated),
         anchored: seen.anchored,
         meta: meta.dates,
         extractor: None,

@@ -19,6 +19,8 @@ pub struct Evidence<'a> {
     pub near: &'a [Near],
     /// Whether the page prints a given day anywhere (asked only when a declared date needs it).
     pub prints: Option<&'a dyn Fn(NaiveDate) -> bool>,
+    /// The one publication date the page states in words anywhere (asked only when nothing else dates it).
+    pub stated: Option<&'a dyn Fn() -> Option<PubDate>>,
     /// Whether the headline was found in the page text (so "no dateline near it" means something).
     pub anchored: bool,
     /// Declared dates.
@@ -50,6 +52,8 @@ pub enum Source {
     Time,
     /// A date in the URL.
     Url,
+    /// A line that states the publication ("Published …") away from the headline.
+    Stated,
 }
 
 impl Source {
@@ -66,6 +70,7 @@ impl Source {
             Self::PageDate => "page-date",
             Self::Time => "time",
             Self::Url => "url",
+            Self::Stated => "stated",
         }
     }
 }
@@ -96,21 +101,32 @@ pub fn choose_with_source(ev: &Evidence<'_>, hidden_dates: bool) -> Option<(PubD
             let declared = tag(m.published, Source::Declared)
                 .or(tag(ev.extractor, Source::Extractor))
                 .or(tag(m.time_published, Source::TimePublished));
-            if !ev.anchored || hidden_dates {
+            let stated = || tag(ev.stated.and_then(|s| s()), Source::Stated);
+            let printed = |d: &(PubDate, Source)| ev.prints.is_some_and(|p| p(d.0.date));
+            if hidden_dates {
                 return declared
+                    .or_else(stated)
                     .or(tag(m.page_date, Source::PageDate))
+                    .or(tag(m.time, Source::Time))
+                    .or(tag(m.url, Source::Url));
+            }
+            if !ev.anchored {
+                // Without the headline the absence of a dateline says nothing, but a date an SEO plugin declares
+                // for every page is no likelier to be the article's: it still needs printing somewhere.
+                return declared
+                    .or_else(stated)
+                    .or(tag(m.page_date, Source::PageDate).filter(printed))
                     .or(tag(m.time, Source::Time))
                     .or(tag(m.url, Source::Url));
             }
             // The headline stands without a dateline. A publication date the markup states for the article
             // is usually right; one stated for the page (or a number in the URL) only when the page prints it.
             // A `<time>` elsewhere on the page dates something else (a sidebar, a comment).
-            declared.or_else(|| {
-                [tag(m.page_date, Source::PageDate), tag(m.url, Source::Url)]
-                    .into_iter()
-                    .flatten()
-                    .find(|(d, _)| ev.prints.is_some_and(|p| p(d.date)))
-            })
+            declared
+                .or_else(|| {
+                    [tag(m.page_date, Source::PageDate), tag(m.url, Source::Url)].into_iter().flatten().find(printed)
+                })
+                .or_else(stated)
         }
     }
 }
@@ -152,6 +168,17 @@ mod tests {
     }
 
     #[test]
+    fn a_publication_stated_away_from_the_headline_dates_an_undated_page() {
+        let stated = || Some(day("2023-04-13"));
+        let ev = Evidence { anchored: true, stated: Some(&stated), ..Evidence::default() };
+        assert_eq!(choose_with_source(&ev, false), Some((day("2023-04-13"), Source::Stated)));
+        // The article's declared publication comes first.
+        let meta = MetaDates { published: Some(day("2023-04-12")), ..MetaDates::default() };
+        let ev = Evidence { anchored: true, stated: Some(&stated), meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2023-04-12")));
+    }
+
+    #[test]
     fn a_page_or_url_date_the_page_never_prints_is_not_believed() {
         let meta =
             MetaDates { page_date: Some(day("2019-12-12")), url: Some(day("2019-12-01")), ..MetaDates::default() };
@@ -161,8 +188,12 @@ mod tests {
         let shown = |d: NaiveDate| d == day("2019-12-01").date;
         let ev = Evidence { anchored: true, meta, prints: Some(&shown), ..Evidence::default() };
         assert_eq!(choose(&ev, false), Some(day("2019-12-01")));
-        // A page whose headline was not found cannot say it shows no date: the markup stands.
+        // A page whose headline was not found cannot say it shows no date, but a page-wide date still needs
+        // printing; the URL stands.
         let ev = Evidence { anchored: false, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2019-12-01")));
+        let ev =
+            Evidence { anchored: false, meta, prints: Some(&|d| d == day("2019-12-12").date), ..Evidence::default() };
         assert_eq!(choose(&ev, false), Some(day("2019-12-12")));
         // A stated publication date stands on its own.
         let meta = MetaDates { published: Some(day("2019-11-30")), ..meta };

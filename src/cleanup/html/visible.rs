@@ -119,6 +119,37 @@ impl Visible {
     }
 }
 
+impl Visible {
+    /// The one publication date the page states in so many words anywhere ("Published July 8, 2025" at the
+    /// foot of the story, "Posted on April 13, 2023" in a sidebar), or `None` when it states none or several
+    /// (comments and lists of posts carry their own).
+    pub fn stated_publication(&self, ctx: &DateContext) -> Option<PubDate> {
+        let mut found: Option<PubDate> = None;
+        let lines: Vec<String> = self.text.lines().map(normalize::inline).filter(|l| !l.is_empty()).collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.chars().count() > 160 || !line.chars().any(char::is_numeric) {
+                continue;
+            }
+            // The label may stand in an element of its own on the line before ("Published" / "July 8, 2025").
+            let labelled_above = || {
+                let above = i.checked_sub(1).and_then(|k| lines.get(k));
+                above
+                    .is_some_and(|l| dates::is_publication_label(l))
+                    .then(|| dates::meta_row(line, ctx).filter(|(_, label)| *label == Label::Published).map(|(d, _)| d))
+                    .flatten()
+            };
+            if let Some(d) = dates::stated_publication(line, ctx).or_else(labelled_above) {
+                match found {
+                    Some(f) if f.date != d.date => return None,
+                    Some(_) => {}
+                    None => found = Some(d),
+                }
+            }
+        }
+        found
+    }
+}
+
 /// Marks datelines that stand in a run of at least [`LIST_MIN`] with at most [`LIST_GAP`] lines between
 /// neighbours: the dates of a list of other items, not of the article. A dateline within [`BESIDE`] lines of
 /// the headline (line `at`) is the article's own and takes no part in a run.
@@ -239,6 +270,26 @@ mod tests {
         let near: Vec<String> =
             read(&doc, &["Summer events by the river"], &ctx).near.iter().map(|n| n.date.render()).collect();
         assert_eq!(near, vec!["2024-05-26".to_owned()]);
+    }
+
+    #[test]
+    fn the_publication_stated_once_anywhere_is_found() {
+        let ctx = DateContext::default();
+        let page = |foot: &str| {
+            let html = format!(
+                "<html><body><h1>Rivers rise after the storm</h1><p>Water reached the old town on Sunday.</p>\
+                 <aside>{foot}</aside></body></html>"
+            );
+            read(&Document::from(html.as_str()), &["Rivers rise after the storm"], &ctx).stated_publication(&ctx)
+        };
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2023, m, d).unwrap_or_default();
+        assert_eq!(page("<p>Posted on April 13, 2023</p>").map(|d| d.date), Some(day(4, 13)));
+        // The label in an element of its own, above the date.
+        assert_eq!(page("<div>Published</div><div>Feb 2, 2023</div>").map(|d| d.date), Some(day(2, 2)));
+        // A bare date, or two different stated dates (comments, a list of posts), state nothing.
+        assert_eq!(page("<p>April 13, 2023</p>"), None);
+        assert_eq!(page("<p>Posted on April 13, 2023</p><p>Posted on May 2, 2023</p>"), None);
+        assert_eq!(page("<div>Reviewed</div><div>Feb 2, 2023</div>"), None);
     }
 
     #[test]
