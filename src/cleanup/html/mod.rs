@@ -133,10 +133,31 @@ fn fuller_block(html: &str, extracted: &str) -> Option<String> {
     }
     let doc = Document::from(html);
     doc.select("script, style, noscript, template, svg, nav, aside, footer, header, form, button").remove();
-    let blocks = doc.try_select("article, main, [itemprop='articleBody']")?;
-    let best = blocks.iter().map(|b| main_text(&b.formatted_text())).max_by_key(|t| word_count(t))?;
+    let blocks = doc.select("article, main, [itemprop='articleBody']");
+    let containers = blocks.iter().map(|b| main_text(&b.formatted_text()));
+    // Pages with no such container: the element holding the most paragraph text, where a story's <p>s sit
+    // side by side (the same signal Readability scores, taken whole instead of per scored block).
+    let densest = densest_paragraph_parent(&doc).map(|n| main_text(&n.formatted_text()));
+    let best = containers.chain(densest).max_by_key(|t| word_count(t))?;
     let best_words = word_count(&best);
     (best_words >= 3 * words.max(1) && best_words >= SHORT_WORDS).then_some(best)
+}
+
+/// The element whose `<p>` children hold the most words (the first such in document order on a tie).
+fn densest_paragraph_parent(doc: &Document) -> Option<dom_query::NodeRef<'_>> {
+    let mut index = std::collections::HashMap::new();
+    let mut parents: Vec<(usize, dom_query::NodeRef<'_>)> = Vec::new();
+    for p in doc.select("p").nodes() {
+        if let Some(parent) = p.parent() {
+            let k = *index.entry(parent.id).or_insert_with(|| {
+                parents.push((0, parent.clone()));
+                parents.len() - 1
+            });
+            parents[k].0 += word_count(&p.text());
+        }
+    }
+    let most = parents.iter().map(|(n, _)| *n).max()?;
+    parents.into_iter().find(|(n, _)| *n == most).map(|(_, node)| node)
 }
 
 /// Normalises extracted text into paragraphs and trims interface lines the scorer let through: runs of them
@@ -179,5 +200,18 @@ mod tests {
         // A long extract is the scorer's considered choice and stays.
         let long = fuller.clone();
         assert_eq!(fuller_block(&html, &long), None);
+    }
+
+    #[test]
+    fn without_a_container_the_densest_paragraph_block_is_the_fuller_text() {
+        let story: String = (0..12).map(|i| paragraph(&i.to_string())).collect();
+        let html = format!(
+            "<html><body><div class='menu'><p>Home</p><p>About</p></div><div class='x1'>{story}</div>\
+             <div class='x2'><p>Subscribe to our letter</p><p>All rights reserved.</p></div></body></html>"
+        );
+        let short = "Subscribe to our letter\n\nAll rights reserved.";
+        let fuller = fuller_block(&html, short).unwrap_or_default();
+        assert_eq!(fuller.split("\n\n").count(), 12, "{fuller}");
+        assert!(!fuller.contains("Subscribe"));
     }
 }
