@@ -62,20 +62,20 @@ pub struct CleanupReport {
 /// Minimums CI holds the stage to, set just under the figures measured in docs/QUALITY.md.
 /// Speed is not floored here: it varies with the machine and lives in the table and the benchmarks.
 const FLOORS: &[(&str, &str, f64)] = &[
-    ("wcxb-dev-articles", "shingle_f1", 0.938),
-    ("wcxb-dev-articles", "word_f1", 0.938),
-    ("wcxb-dev-articles", "snippet_accuracy", 0.902),
+    ("wcxb-dev-articles", "shingle_f1", 0.941),
+    ("wcxb-dev-articles", "word_f1", 0.942),
+    ("wcxb-dev-articles", "snippet_accuracy", 0.904),
     ("wcxb-dev-articles", "title", 0.865),
     ("wcxb-dev-articles", "author", 0.72),
-    ("wcxb-dev-articles", "date", 0.81),
-    ("trafilatura-eval", "snippet_accuracy", 0.88),
-    ("trafilatura-eval", "title", 0.795),
-    ("trafilatura-eval", "date", 0.805),
+    ("wcxb-dev-articles", "date", 0.84),
+    ("trafilatura-eval", "snippet_accuracy", 0.883),
+    ("trafilatura-eval", "title", 0.8),
+    ("trafilatura-eval", "date", 0.822),
     ("trafilatura-eval", "author", 0.585),
 ];
 
 /// Ceilings: the spurious-date rate may only go down.
-const CEILINGS: &[(&str, &str, f64)] = &[("wcxb-dev-articles", "spurious_date", 0.14)];
+const CEILINGS: &[(&str, &str, f64)] = &[("wcxb-dev-articles", "spurious_date", 0.135)];
 
 impl SetScores {
     fn metric(&self, name: &str) -> Option<f64> {

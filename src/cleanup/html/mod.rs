@@ -150,7 +150,7 @@ fn densest_paragraph_parent(doc: &Document) -> Option<dom_query::NodeRef<'_>> {
     for p in doc.select("p").nodes() {
         if let Some(parent) = p.parent() {
             let k = *index.entry(parent.id).or_insert_with(|| {
-                parents.push((0, parent.clone()));
+                parents.push((0, parent));
                 parents.len() - 1
             });
             parents[k].0 += word_count(&p.text());
