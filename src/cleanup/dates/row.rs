@@ -126,7 +126,11 @@ fn after_byline(part: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
     let names = names.count();
     // Words after the date (labels, weekdays and day periods aside): "at 3:00 am" passes, a sentence does not.
     let after = toks.iter().position(|t| t.start >= found.end).map_or(0, |k| residual_words(&toks[k..], 0, 0));
-    if (1..=NAME_MAX_WORDS).contains(&names) && after <= 3 {
+    // "Posted by Ann on May 3, 2024 in Gardening", "… from the long-running dept.": a line that opens by saying
+    // it states the publication may close with a category.
+    let stated = explicit_label(&toks, found.start) == Some(Label::Published);
+    let after_max = if stated { 8 } else { 3 };
+    if (1..=NAME_MAX_WORDS).contains(&names) && after <= after_max {
         return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
     }
     None

@@ -209,6 +209,12 @@ fn meta_rows_give_their_date_part() {
         Some(("2023-05-01".to_owned(), Label::Updated))
     );
     assert_eq!(row("Written by Ann Roe and Bo Lind March 3, 2024"), Some(("2024-03-03".to_owned(), Label::Published)));
+    assert_eq!(
+        row("Posted by Mira on Monday June 3, 2024 @09:15AM from the quiet-harbour dept."),
+        Some(("2024-06-03T09:15:00".to_owned(), Label::Published))
+    );
+    // Without the publication label the same tail is too long for a byline row.
+    assert_eq!(row("By Mira on Monday June 3, 2024 from the quiet harbour desk of the weekly"), None);
     // A sentence with a date, a citation, a German title beginning with a preposition: no date.
     assert_eq!(row("The council met on March 3, 2024 to vote on the plan for the harbour"), None);
     assert_eq!(row("In: Nature; Vol. 12, pp. 20 - 31, 5. März 2021, DOI 10.1000/abc"), None);
