@@ -67,7 +67,7 @@ const FLOORS: &[(&str, &str, f64)] = &[
     ("wcxb-dev-articles", "snippet_accuracy", 0.904),
     ("wcxb-dev-articles", "title", 0.865),
     ("wcxb-dev-articles", "author", 0.72),
-    ("wcxb-dev-articles", "date", 0.84),
+    ("wcxb-dev-articles", "date", 0.845),
     ("trafilatura-eval", "snippet_accuracy", 0.883),
     ("trafilatura-eval", "title", 0.8),
     ("trafilatura-eval", "date", 0.822),
