@@ -98,6 +98,12 @@ pub enum Command {
         /// The development data folder.
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
+        /// Cleanup only: write one JSON line per page (truth beside output, where the date came from).
+        #[arg(long)]
+        dump: Option<PathBuf>,
+        /// Cleanup only: score the `even` or `odd` pages (floors are not checked on a half).
+        #[arg(long)]
+        half: Option<crate::cleanup::eval::Half>,
     },
     /// Print the resolved configuration (secrets masked), or the errors, and exit.
     CheckConfig,

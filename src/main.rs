@@ -32,7 +32,10 @@ fn main() -> ExitCode {
         }
         Command::Detect { input } => commands::detect(&settings, &input),
         Command::Tag { lang, .. } => commands::tag_conll(&settings, lang.as_deref()),
-        Command::Eval { target, data } => commands::eval(&settings, target, &data),
+        Command::Eval { target, data, dump, half } => {
+            let opts = news_enricher::cleanup::eval::EvalOptions { dump, half };
+            commands::eval(&settings, target, &data, &opts)
+        }
         Command::Replay { from, to, topic, output_topic, group, dry_run } => {
             let args = news_enricher::replay::ReplayArgs { from, to, topic, output_topic, group, dry_run };
             news_enricher::replay::command(settings, &args)

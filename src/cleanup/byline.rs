@@ -33,7 +33,7 @@ fn after_opener(line: &str) -> Option<&str> {
 }
 
 static SPLIT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\s*(?:[,،;/&]|\s(?:and|und|et|y|и|ve|e|و)\s)\s*").ok());
+    LazyLock::new(|| Regex::new(r"\s*(?:,\s*(?:and|und|et|y|и|ve|e)\s|[,،;/&]|\s(?:and|und|et|y|и|ve|e|و)\s)\s*").ok());
 
 /// The names on a byline line, or `None` when the line is not a byline.
 pub fn parse_line(line: &str) -> Option<Vec<String>> {
@@ -75,7 +75,16 @@ pub fn split_names(raw: &str) -> Vec<String> {
 
 fn looks_like_name(s: &str) -> bool {
     let words = s.split_whitespace().count();
-    (1..=6).contains(&words)
+    // In scripts with capitals, most words of a name have one ("Jean de la Fontaine"); a sentence that
+    // happens to start with an opener ("Von dieser Regel gibt es Ausnahmen") does not.
+    let cased: Vec<bool> = s
+        .split_whitespace()
+        .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase() || c.is_lowercase()))
+        .map(char::is_uppercase)
+        .collect();
+    let capitalised = cased.len() < 2 || cased.iter().filter(|&&up| up).count() * 2 >= cased.len();
+    capitalised
+        && (1..=6).contains(&words)
         && s.chars().any(char::is_alphabetic)
         && !s.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':')
         && !s.starts_with("http")
@@ -106,5 +115,11 @@ mod tests {
         assert_eq!(parse_line("كتبت: منى سعيد"), Some(vec!["منى سعيد".to_owned()]));
         assert_eq!(clean_name("The Author"), None);
         assert_eq!(parse_line("Top stories"), None);
+        assert_eq!(
+            parse_line("By Ann Lee, Bo Kim, and Cy Diaz"),
+            Some(vec!["Ann Lee".to_owned(), "Bo Kim".to_owned(), "Cy Diaz".to_owned()])
+        );
+        assert_eq!(parse_line("Von dieser Regel gibt es allerdings Ausnahmen"), None);
+        assert_eq!(parse_line("Par Jean de la Fontaine"), Some(vec!["Jean de la Fontaine".to_owned()]));
     }
 }

@@ -82,6 +82,9 @@ pub struct Cleaned {
     pub published_at: Option<String>,
     /// Language the page declares (`<html lang>`), lower case; a hint for language detection.
     pub language_hint: Option<String>,
+    /// Where `published_at` came from (`dateline`, `declared`, `url` …), for looking into results; not part
+    /// of the record.
+    pub date_source: Option<String>,
     /// Length of the raw body in characters, for a cleanup-ratio metric.
     pub raw_chars: usize,
     /// Short machine-readable notes.
@@ -118,20 +121,22 @@ impl Cleaner {
         };
         let content_type = input.content_type.unwrap_or_else(|| sniff(body));
         let ctx = dates::DateContext { month_first: false, reference: input.reference_time };
-        let (title, text, authors, published, language_hint) = match content_type {
+        let (title, text, authors, published, mut date_source, language_hint) = match content_type {
             ContentType::Html => {
                 let page =
                     html::clean(body, input.url, &ctx, self.settings.max_html_elements, self.settings.hidden_dates);
-                (page.title, page.text, page.authors, page.published, page.lang)
+                (page.title, page.text, page.authors, page.published, page.date_source, page.lang)
             }
             ContentType::Text => {
                 let dump = text::clean(body, &ctx);
-                (dump.title, dump.text, dump.authors, dump.published, None)
+                let source = dump.published.map(|_| "text-dateline".to_owned());
+                (dump.title, dump.text, dump.authors, dump.published, source, None)
             }
         };
         let title = title.or_else(|| input.title_hint.map(normalize::inline).filter(|t| !t.is_empty()));
         let published = published.or_else(|| {
             let hint = input.published_hint.filter(|_| self.settings.use_published_hint)?;
+            date_source = Some("scraper-hint".to_owned());
             dates::parse_value(hint, &ctx)
         });
         Cleaned {
@@ -140,6 +145,7 @@ impl Cleaner {
             text,
             authors,
             published_at: published.map(|d| d.render()),
+            date_source: published.and(date_source),
             language_hint,
             raw_chars: input.body.chars().count(),
             warnings,

@@ -87,10 +87,16 @@ pub fn tag_conll(settings: &Settings, lang: Option<&str>) -> anyhow::Result<Exit
 }
 
 /// `eval`: a quality report on the development data, failing below the floors.
-pub fn eval(settings: &Settings, target: EvalTarget, data: &Path) -> anyhow::Result<ExitCode> {
+/// `opts` (a per-page dump, half the pages) applies to the cleanup evaluation.
+pub fn eval(
+    settings: &Settings,
+    target: EvalTarget,
+    data: &Path,
+    opts: &crate::cleanup::eval::EvalOptions,
+) -> anyhow::Result<ExitCode> {
     let floors = match target {
         EvalTarget::Cleanup => {
-            let report = crate::cleanup::eval::run_eval(data, &Cleaner::new(&settings.cleanup)?)?;
+            let report = crate::cleanup::eval::run_eval_with(data, &Cleaner::new(&settings.cleanup)?, opts)?;
             println!("{report}");
             report.check_floors()
         }

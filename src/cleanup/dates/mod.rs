@@ -4,10 +4,13 @@ mod names;
 mod parse;
 mod persian;
 mod relative;
+mod row;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
 use parse::{Kind, Tok};
+
+pub use row::{is_publication_label, meta_row, stated_publication};
 
 /// A publication date as precise as the source gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,8 +120,13 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
 }
 
 /// The nearest label word before the date decides: "Originally published in 2022. Last updated on …" is an
-/// update.
+/// update. No label reads as a publication.
 fn label_before(toks: &[Tok], start: usize) -> Label {
+    explicit_label(toks, start).unwrap_or(Label::Published)
+}
+
+/// The nearest label word before the date, if there is one.
+fn explicit_label(toks: &[Tok], start: usize) -> Option<Label> {
     const UPDATED: &[&str] = &[
         "updated",
         "update",
@@ -155,14 +163,14 @@ fn label_before(toks: &[Tok], start: usize) -> Label {
     for tok in toks.iter().rev().filter(|t| t.end <= start) {
         if let Kind::Word(w) = &tok.kind {
             if UPDATED.contains(&w.as_str()) {
-                return Label::Updated;
+                return Some(Label::Updated);
             }
             if PUBLISHED.contains(&w.as_str()) {
-                return Label::Published;
+                return Some(Label::Published);
             }
         }
     }
-    Label::Published
+    None
 }
 
 /// Most words a dateline may have (date, weekday, labels and a place included).

@@ -110,6 +110,17 @@ fn skip_joiners(toks: &[Tok], mut i: usize) -> usize {
     i
 }
 
+/// The token after an ordinal suffix at `i` ("18th", French "1er"), or `i` when there is none.
+fn skip_ordinal(toks: &[Tok], i: usize) -> usize {
+    let ordinal = matches!(toks.get(i).map(|t| &t.kind), Some(Kind::Word(w)) if matches!(w.as_str(), "st" | "nd" | "rd" | "th" | "er"));
+    // Glued to the number: "18th", not "18 th".
+    if ordinal && toks.get(i.wrapping_sub(1)).is_some_and(|prev| prev.end == toks[i].start) {
+        i + 1
+    } else {
+        i
+    }
+}
+
 fn num(toks: &[Tok], i: usize) -> Option<(u32, usize)> {
     match toks.get(i)?.kind {
         Kind::Num(v, len) => Some((v, len)),
@@ -182,9 +193,9 @@ fn date_tokens(toks: &[Tok], month_first: bool) -> Option<DateParts> {
             }
         }
         if let Some((d, dlen)) = num(toks, i) {
-            // D Month [Y]
+            // D Month [Y], the day with an ordinal suffix or not ("18th Dec 2025", "1er mars 2024").
             if dlen <= 2 {
-                let j = skip_joiners(toks, i + 1);
+                let j = skip_joiners(toks, skip_ordinal(toks, i + 1));
                 if let Some((m, after)) = month_at(toks, j) {
                     let k = skip_joiners(toks, after);
                     return match num(toks, k) {
@@ -213,17 +224,20 @@ fn date_tokens(toks: &[Tok], month_first: bool) -> Option<DateParts> {
                 }
             }
         }
+        // Y Month D, as citations write it ("2023 Jan 7").
+        if let Some((y, 4)) = num(toks, i).filter(|&(y, _)| plausible_year(y)) {
+            if let Some((m, after)) = month_at(toks, i + 1) {
+                if let Some((d, 1 | 2)) = num(toks, after) {
+                    return Some((Some(y as i32), u32::from(m), d, i, after + 1));
+                }
+            }
+        }
         // Month D[,] Y
         if let Some((m, after)) = month_at(toks, i) {
             if let Some((d, dlen)) = num(toks, after) {
                 if dlen <= 2 {
-                    let mut k = after + 1;
                     // Ordinal suffixes: "November 18th".
-                    if matches!(toks.get(k).map(|t| &t.kind), Some(Kind::Word(w)) if matches!(w.as_str(), "st" | "nd" | "rd" | "th"))
-                    {
-                        k += 1;
-                    }
-                    let k = skip_joiners(toks, k);
+                    let k = skip_joiners(toks, skip_ordinal(toks, after + 1));
                     return match num(toks, k) {
                         Some((y, 4)) if plausible_year(y) => Some((Some(y as i32), u32::from(m), d, i, k + 1)),
                         _ => Some((None, u32::from(m), d, i, after + 1)),

@@ -182,3 +182,51 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn ordinal_days_and_citation_order() {
+    let c = ctx();
+    assert_eq!(line("3rd Sep 2023", &c).as_deref(), Some("2023-09-03"));
+    assert_eq!(line("Publié le 1er mars 2024", &c).as_deref(), Some("2024-03-01"));
+    assert_eq!(line("June 22nd, 2021", &c).as_deref(), Some("2021-06-22"));
+    assert_eq!(parse_value("2019 Feb 9", &c).map(|d| d.render()).as_deref(), Some("2019-02-09"));
+    // A suffix apart from the number is a word, not an ordinal.
+    assert_eq!(line("3 th Sep 2023", &c), None);
+}
+
+#[test]
+fn meta_rows_give_their_date_part() {
+    let c = ctx();
+    let row = |s: &str| meta_row(s, &c).map(|(d, label)| (d.render(), label));
+    assert_eq!(row("By Tomas Berg - Apr 9, 2022"), Some(("2022-04-09".to_owned(), Label::Published)));
+    assert_eq!(row("Lena Fischer | Staff Reporter | 14 June 2021"), Some(("2021-06-14".to_owned(), Label::Published)));
+    assert_eq!(
+        row("by Kit · Oct 2, 2020 at 9:00 pm · Two comments"),
+        Some(("2020-10-02T21:00:00".to_owned(), Label::Published))
+    );
+    assert_eq!(
+        row("By Ola Nowak ⋅ Senior Editor ⋅ Updated May 1, 2023"),
+        Some(("2023-05-01".to_owned(), Label::Updated))
+    );
+    assert_eq!(row("Written by Ann Roe and Bo Lind March 3, 2024"), Some(("2024-03-03".to_owned(), Label::Published)));
+    assert_eq!(
+        row("Posted by Mira on Monday June 3, 2024 @09:15AM from the quiet-harbour dept."),
+        Some(("2024-06-03T09:15:00".to_owned(), Label::Published))
+    );
+    // Without the publication label the same tail is too long for a byline row.
+    assert_eq!(row("By Mira on Monday June 3, 2024 from the quiet harbour desk of the weekly"), None);
+    // A sentence with a date, a citation, a German title beginning with a preposition: no date.
+    assert_eq!(row("The council met on March 3, 2024 to vote on the plan for the harbour"), None);
+    assert_eq!(row("In: Nature; Vol. 12, pp. 20 - 31, 5. März 2021, DOI 10.1000/abc"), None);
+    assert_eq!(row("Neubau von Wohnungen am Hafen 08.10.2021 - 15:33"), None);
+    assert_eq!(row("Read the full guide to rivers and lakes | Travel | May 3, 2022"), None);
+}
+
+#[test]
+fn glued_inline_elements_are_read_apart() {
+    let c = ctx();
+    let row = |s: &str| meta_row(s, &c).map(|(d, label)| (d.render(), label));
+    // A category, the publication and the update, printed in three spans with no space between them.
+    assert_eq!(row("Garden TipsMARCH 2, 2021Updated: MAY 5, 2024"), Some(("2021-03-02".to_owned(), Label::Published)));
+    assert_eq!(row("ReviewsOctober 9, 2019"), Some(("2019-10-09".to_owned(), Label::Published)));
+}

@@ -4,7 +4,7 @@ mod metrics;
 mod report;
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -33,6 +33,42 @@ pub enum EvalError {
         /// The cause.
         source: serde_json::Error,
     },
+}
+
+/// Which pages to score and what to write besides the table.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// Write one JSON line per page (truth and output side by side, where the date came from) to this file.
+    pub dump: Option<PathBuf>,
+    /// Score only the even- or odd-numbered pages (quick runs, and checking a gain holds on both halves).
+    pub half: Option<Half>,
+}
+
+/// Half of a dev set, by page number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    /// Pages with an even number.
+    Even,
+    /// Pages with an odd number.
+    Odd,
+}
+
+impl std::str::FromStr for Half {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "even" => Ok(Self::Even),
+            "odd" => Ok(Self::Odd),
+            other => Err(format!("expected `even` or `odd`, got `{other}`")),
+        }
+    }
+}
+
+impl Half {
+    fn holds(self, page: &Path) -> bool {
+        let number = page.file_name().and_then(|f| f.to_str()).and_then(|f| f.split('.').next()?.parse::<u64>().ok());
+        number.is_some_and(|n| (n % 2 == 0) == (self == Self::Even))
+    }
 }
 
 /// One page with what it should yield.
@@ -184,7 +220,13 @@ fn thread_cpu_ns(wall: &std::time::Instant) -> u128 {
         .unwrap_or_else(|| wall.elapsed().as_nanos())
 }
 
-fn score(name: &str, pages: &[Page], cleaner: &Cleaner, misses: &mut Vec<Miss>) -> Result<SetScores, EvalError> {
+fn score(
+    name: &str,
+    pages: &[Page],
+    cleaner: &Cleaner,
+    misses: &mut Vec<Miss>,
+    dump: &mut Option<Box<dyn Write>>,
+) -> Result<SetScores, EvalError> {
     let wall = std::time::Instant::now();
     let mut s = SetScores { name: name.to_owned(), ..SetScores::default() };
     let (mut tp, mut fp, mut fn_, mut with_pred, mut with_truth) = (0.0, 0.0, 0.0, 0usize, 0usize);
@@ -215,6 +257,10 @@ fn score(name: &str, pages: &[Page], cleaner: &Cleaner, misses: &mut Vec<Miss>) 
             }
             word_sum += metrics::word_f1(&out.text, truth);
             word_n += 1;
+        }
+        if let Some(w) = dump.as_mut() {
+            let line = dump_line(name, page, &out);
+            writeln!(w, "{line}").map_err(|source| EvalError::Io { path: "dump".into(), source })?;
         }
         let text = metrics::squash(&out.text);
         n_with += page.with.len();
@@ -283,17 +329,67 @@ fn score(name: &str, pages: &[Page], cleaner: &Cleaner, misses: &mut Vec<Miss>) 
     Ok(s)
 }
 
+/// One page's truth and output side by side, for the `--dump` file.
+fn dump_line(set: &str, page: &Page, out: &super::Cleaned) -> serde_json::Value {
+    let file = page.html.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let truth_date = page.date.as_deref().filter(|d| !d.trim().is_empty());
+    let date_ok = match truth_date {
+        Some(d) => Some(metrics::same_date(out.published_at.as_deref(), d)),
+        None if page.date_annotated => Some(out.published_at.is_none()),
+        None => None,
+    };
+    serde_json::json!({
+        "set": set,
+        "page": file,
+        "url": page.url,
+        "truth_date": truth_date,
+        "date": out.published_at,
+        "date_source": out.date_source,
+        "date_ok": date_ok,
+        "word_f1": page.main_content.as_deref().map(|t| metrics::word_f1(&out.text, t)),
+        "truth_words": page.main_content.as_deref().map(crate::cleanup::furniture::word_count),
+        "out_words": crate::cleanup::furniture::word_count(&out.text),
+        "truth_title": page.title,
+        "title": out.title,
+        "truth_author": page.author,
+        "authors": out.authors,
+    })
+}
+
 /// Scores `cleanup/wcxb-dev-articles` and `cleanup/trafilatura-eval` under `shared_data_dir`.
 pub fn run_eval(shared_data_dir: &Path, cleaner: &Cleaner) -> Result<CleanupReport, EvalError> {
+    run_eval_with(shared_data_dir, cleaner, &EvalOptions::default())
+}
+
+/// [`run_eval`] on a half of the pages, or writing a per-page dump.
+pub fn run_eval_with(
+    shared_data_dir: &Path,
+    cleaner: &Cleaner,
+    opts: &EvalOptions,
+) -> Result<CleanupReport, EvalError> {
     let base = shared_data_dir.join("cleanup");
-    let wcxb = wcxb_pages(&base.join("wcxb-dev-articles"))?;
-    let traf = trafilatura_pages(&base.join("trafilatura-eval"))?;
+    let mut wcxb = wcxb_pages(&base.join("wcxb-dev-articles"))?;
+    let mut traf = trafilatura_pages(&base.join("trafilatura-eval"))?;
+    if let Some(half) = opts.half {
+        wcxb.retain(|p| half.holds(&p.html));
+        traf.retain(|p| half.holds(&p.html));
+    }
+    let mut dump: Option<Box<dyn Write>> = match &opts.dump {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|source| EvalError::Io { path: path.clone(), source })?;
+            Some(Box::new(std::io::BufWriter::new(file)))
+        }
+        None => None,
+    };
     let mut misses = Vec::new();
     let sets = vec![
-        score("wcxb-dev-articles", &wcxb, cleaner, &mut misses)?,
-        score("trafilatura-eval", &traf, cleaner, &mut misses)?,
+        score("wcxb-dev-articles", &wcxb, cleaner, &mut misses, &mut dump)?,
+        score("trafilatura-eval", &traf, cleaner, &mut misses, &mut dump)?,
     ];
-    Ok(CleanupReport { sets, misses })
+    if let Some(mut w) = dump {
+        w.flush().map_err(|source| EvalError::Io { path: "dump".into(), source })?;
+    }
+    Ok(CleanupReport { sets, misses, partial: opts.half.is_some() })
 }
 
 #[cfg(test)]

@@ -55,25 +55,27 @@ pub struct CleanupReport {
     pub sets: Vec<SetScores>,
     /// Every field missed, page by page.
     pub misses: Vec<Miss>,
+    /// Scored on half of the pages: the floors, set for the whole sets, are not checked.
+    pub partial: bool,
 }
 
 /// Minimums CI holds the stage to, set just under the figures measured in docs/QUALITY.md.
 /// Speed is not floored here: it varies with the machine and lives in the table and the benchmarks.
 const FLOORS: &[(&str, &str, f64)] = &[
-    ("wcxb-dev-articles", "shingle_f1", 0.938),
-    ("wcxb-dev-articles", "word_f1", 0.938),
-    ("wcxb-dev-articles", "snippet_accuracy", 0.902),
+    ("wcxb-dev-articles", "shingle_f1", 0.941),
+    ("wcxb-dev-articles", "word_f1", 0.942),
+    ("wcxb-dev-articles", "snippet_accuracy", 0.904),
     ("wcxb-dev-articles", "title", 0.865),
     ("wcxb-dev-articles", "author", 0.72),
-    ("wcxb-dev-articles", "date", 0.81),
-    ("trafilatura-eval", "snippet_accuracy", 0.88),
-    ("trafilatura-eval", "title", 0.795),
-    ("trafilatura-eval", "date", 0.805),
+    ("wcxb-dev-articles", "date", 0.845),
+    ("trafilatura-eval", "snippet_accuracy", 0.883),
+    ("trafilatura-eval", "title", 0.8),
+    ("trafilatura-eval", "date", 0.822),
     ("trafilatura-eval", "author", 0.585),
 ];
 
 /// Ceilings: the spurious-date rate may only go down.
-const CEILINGS: &[(&str, &str, f64)] = &[("wcxb-dev-articles", "spurious_date", 0.14)];
+const CEILINGS: &[(&str, &str, f64)] = &[("wcxb-dev-articles", "spurious_date", 0.135)];
 
 impl SetScores {
     fn metric(&self, name: &str) -> Option<f64> {
@@ -95,6 +97,9 @@ impl CleanupReport {
     /// Checks every floor and ceiling; the error lists each metric out of bounds.
     pub fn check_floors(&self) -> Result<(), Vec<String>> {
         let mut failures = Vec::new();
+        if self.partial {
+            return Ok(());
+        }
         for set in &self.sets {
             for &(name, metric, floor) in FLOORS.iter().filter(|f| f.0 == set.name) {
                 match set.metric(metric) {

@@ -28,6 +28,8 @@ pub struct Meta {
 pub struct MetaDates {
     /// JSON-LD `datePublished` of an article type, else `article:published_time` or `itemprop=datePublished`.
     pub published: Option<PubDate>,
+    /// Whether `published` comes from JSON-LD (else from a meta tag or `itemprop`).
+    pub published_ld: bool,
     /// A date declared for the page as a whole: `datePublished` of a JSON-LD `WebPage` (SEO plugins put one on
     /// every page, article or not) or a generic tag (`date`, `dc.date`, `created`).
     pub page_date: Option<PubDate>,
@@ -57,8 +59,10 @@ const ARTICLE_TYPES: &[&str] = &[
     "SocialMediaPosting",
 ];
 
-/// How many of [`DATE_META`] (the first) date the article itself rather than the page.
-const ARTICLE_DATE_META: usize = 3;
+/// How many of [`DATE_META`] (the first) date the article itself rather than the page: the Open Graph and
+/// schema.org publication properties, and tags whose name says "published" (news CMSs and Parse.ly set them per
+/// article), unlike the generic `date`, `dc.date` or `created` a site may put on every page.
+const ARTICLE_DATE_META: usize = 11;
 
 /// Date meta tags, most specific first (`property` or `name` or `itemprop`).
 const DATE_META: &[&str] = &[
@@ -69,6 +73,10 @@ const DATE_META: &[&str] = &[
     "publishdate",
     "publish-date",
     "publish_date",
+    "published-date",
+    "published",
+    "article.published",
+    "parsely-pub-date",
     "date",
     "dc.date.issued",
     "DC.date.issued",
@@ -76,9 +84,6 @@ const DATE_META: &[&str] = &[
     "DC.date",
     "dc.date",
     "sailthru.date",
-    "parsely-pub-date",
-    "article.published",
-    "published-date",
     "release_date",
     "citation_date",
     "citation_publication_date",
@@ -115,6 +120,7 @@ pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
     };
     meta.dates = MetaDates {
         published: ld_date.or_else(|| tag(&DATE_META[..ARTICLE_DATE_META])),
+        published_ld: ld_date.is_some(),
         page_date: ld_page_date.or_else(|| tag(&DATE_META[ARTICLE_DATE_META..])),
         time_published: time_element(doc, ctx, true),
         time: time_element(doc, ctx, false),
@@ -255,4 +261,25 @@ fn ld_authors(value: Option<&Value>) -> Vec<String> {
         None => {}
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates_of(head: &str) -> MetaDates {
+        let doc = Document::from(format!("<html><head>{head}</head><body><p>Text</p></body></html>").as_str());
+        read(&doc, None, &DateContext::default()).dates
+    }
+
+    #[test]
+    fn a_tag_named_for_the_publication_dates_the_article_a_generic_one_the_page() {
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+        let named = dates_of(r#"<meta name="published" content="July 17, 2025">"#);
+        assert_eq!(named.published.map(|d| d.date), day("2025-07-17"));
+        let named = dates_of(r#"<meta name="publish-date" content="2021-02-16">"#);
+        assert_eq!(named.published.map(|d| d.date), day("2021-02-16"));
+        let generic = dates_of(r#"<meta name="date" content="2021-02-16">"#);
+        assert_eq!((generic.published, generic.page_date.map(|d| d.date)), (None, day("2021-02-16")));
+    }
 }

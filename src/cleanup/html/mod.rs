@@ -26,6 +26,8 @@ pub struct Extracted {
     pub authors: Vec<String>,
     /// Publication date.
     pub published: Option<PubDate>,
+    /// Where the date came from (for the eval's per-page dump).
+    pub date_source: Option<String>,
     /// The page's declared language.
     pub lang: Option<String>,
 }
@@ -49,9 +51,11 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
 
     let mut out = Extracted { lang: meta.lang.or(lang), ..Extracted::default() };
     let prints = |d| seen.prints(d, &ctx);
+    let stated = || seen.stated_publication(&ctx);
     let mut evidence = pubdate::Evidence {
         near: &seen.near,
         prints: Some(&prints),
+        stated: Some(&stated),
         anchored: seen.anchored,
         meta: meta.dates,
         extractor: None,
@@ -81,12 +85,23 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
                 out.authors =
                     [seen_authors, meta.authors, dump.authors].into_iter().find(|a| !a.is_empty()).unwrap_or_default();
                 out.published = dump.published;
+                out.date_source = dump.published.map(|_| "page-text".to_owned());
             }
         }
     }
-    out.published = pubdate::choose(&evidence, hidden_dates).or(out.published);
+    if let Some((date, source)) = pubdate::choose_with_source(&evidence, hidden_dates) {
+        let anchored = if evidence.anchored { "" } else { " (no headline)" };
+        let ld = match source {
+            pubdate::Source::Declared | pubdate::Source::BeforeUpdate if evidence.meta.published_ld => " ld",
+            pubdate::Source::Declared | pubdate::Source::BeforeUpdate => " meta",
+            _ => "",
+        };
+        out.published = Some(date);
+        out.date_source = Some(format!("{}{ld}{anchored}", source.as_str()));
+    }
     if out.published.is_none() {
         out.published = out.text.split("\n\n").next().and_then(|p| super::dates::lead_dateline(p, &ctx));
+        out.date_source = out.published.map(|_| "lead-dateline".to_owned());
     }
     out.title = out.title.map(|t| normalize::inline(&normalize::decode_entities(&t))).filter(|t| !t.is_empty());
     out.authors = out.authors.iter().map(|a| normalize::inline(&normalize::decode_entities(a))).collect();
@@ -118,10 +133,31 @@ fn fuller_block(html: &str, extracted: &str) -> Option<String> {
     }
     let doc = Document::from(html);
     doc.select("script, style, noscript, template, svg, nav, aside, footer, header, form, button").remove();
-    let blocks = doc.try_select("article, main, [itemprop='articleBody']")?;
-    let best = blocks.iter().map(|b| main_text(&b.formatted_text())).max_by_key(|t| word_count(t))?;
+    let blocks = doc.select("article, main, [itemprop='articleBody']");
+    let containers = blocks.iter().map(|b| main_text(&b.formatted_text()));
+    // Pages with no such container: the element holding the most paragraph text, where a story's <p>s sit
+    // side by side (the same signal Readability scores, taken whole instead of per scored block).
+    let densest = densest_paragraph_parent(&doc).map(|n| main_text(&n.formatted_text()));
+    let best = containers.chain(densest).max_by_key(|t| word_count(t))?;
     let best_words = word_count(&best);
     (best_words >= 3 * words.max(1) && best_words >= SHORT_WORDS).then_some(best)
+}
+
+/// The element whose `<p>` children hold the most words (the first such in document order on a tie).
+fn densest_paragraph_parent(doc: &Document) -> Option<dom_query::NodeRef<'_>> {
+    let mut index = std::collections::HashMap::new();
+    let mut parents: Vec<(usize, dom_query::NodeRef<'_>)> = Vec::new();
+    for p in doc.select("p").nodes() {
+        if let Some(parent) = p.parent() {
+            let k = *index.entry(parent.id).or_insert_with(|| {
+                parents.push((0, parent));
+                parents.len() - 1
+            });
+            parents[k].0 += word_count(&p.text());
+        }
+    }
+    let most = parents.iter().map(|(n, _)| *n).max()?;
+    parents.into_iter().find(|(n, _)| *n == most).map(|(_, node)| node)
 }
 
 /// Normalises extracted text into paragraphs and trims interface lines the scorer let through: runs of them
@@ -164,5 +200,18 @@ mod tests {
         // A long extract is the scorer's considered choice and stays.
         let long = fuller.clone();
         assert_eq!(fuller_block(&html, &long), None);
+    }
+
+    #[test]
+    fn without_a_container_the_densest_paragraph_block_is_the_fuller_text() {
+        let story: String = (0..12).map(|i| paragraph(&i.to_string())).collect();
+        let html = format!(
+            "<html><body><div class='menu'><p>Home</p><p>About</p></div><div class='x1'>{story}</div>\
+             <div class='x2'><p>Subscribe to our letter</p><p>All rights reserved.</p></div></body></html>"
+        );
+        let short = "Subscribe to our letter\n\nAll rights reserved.";
+        let fuller = fuller_block(&html, short).unwrap_or_default();
+        assert_eq!(fuller.split("\n\n").count(), 12, "{fuller}");
+        assert!(!fuller.contains("Subscribe"));
     }
 }

@@ -19,6 +19,8 @@ pub struct Evidence<'a> {
     pub near: &'a [Near],
     /// Whether the page prints a given day anywhere (asked only when a declared date needs it).
     pub prints: Option<&'a dyn Fn(NaiveDate) -> bool>,
+    /// The one publication date the page states in words anywhere (asked only when nothing else dates it).
+    pub stated: Option<&'a dyn Fn() -> Option<PubDate>>,
     /// Whether the headline was found in the page text (so "no dateline near it" means something).
     pub anchored: bool,
     /// Declared dates.
@@ -27,33 +29,104 @@ pub struct Evidence<'a> {
     pub extractor: Option<PubDate>,
 }
 
-/// The publication date, or `None` when the page does not show one it can be trusted on.
-/// `hidden_dates` accepts a declared date on an anchored page that prints no date.
-pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
+/// Where a chosen date came from (the eval's per-page dump; not part of the record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A printed dateline the markup agrees with (the markup's value is output).
+    Confirmed,
+    /// A printed dateline alone.
+    Dateline,
+    /// An "Updated …" line, no declared publication before it.
+    Updated,
+    /// The declared publication, preferred to a later "Updated …" line.
+    BeforeUpdate,
+    /// The article's declared publication (JSON-LD of an article type, `article:published_time`).
+    Declared,
+    /// The main-text extractor's own metadata date.
+    Extractor,
+    /// A `<time>` marked as the publication.
+    TimePublished,
+    /// A date declared for the page as a whole.
+    PageDate,
+    /// The first `<time>` of the page.
+    Time,
+    /// A date in the URL.
+    Url,
+    /// A line that states the publication ("Published …") away from the headline.
+    Stated,
+}
+
+impl Source {
+    /// A short name for dumps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "dateline+markup",
+            Self::Dateline => "dateline",
+            Self::Updated => "updated-line",
+            Self::BeforeUpdate => "declared-before-update",
+            Self::Declared => "declared",
+            Self::Extractor => "extractor",
+            Self::TimePublished => "time-published",
+            Self::PageDate => "page-date",
+            Self::Time => "time",
+            Self::Url => "url",
+            Self::Stated => "stated",
+        }
+    }
+}
+
+/// The publication date and where it came from, or `None` when the page does not show one it can be trusted
+/// on. `hidden_dates` accepts a declared date on an anchored page that prints no date.
+pub fn choose_with_source(ev: &Evidence<'_>, hidden_dates: bool) -> Option<(PubDate, Source)> {
     let m = &ev.meta;
     let declared = [m.published, m.page_date, m.time_published, m.time, ev.extractor];
     // A printed dateline the markup agrees with: the markup's value, which carries the time and offset.
     for near in ev.near.iter().filter(|n| n.label == Label::Published) {
         if let Some(d) = declared.iter().flatten().find(|d| d.date == near.date.date) {
-            return Some(*d);
+            return Some((*d, Source::Confirmed));
         }
     }
     let published = ev.near.iter().find(|n| n.label == Label::Published);
     let updated = ev.near.iter().find(|n| n.label == Label::Updated);
     match (published, updated) {
-        (Some(p), _) => Some(p.date),
+        (Some(p), _) => Some((p.date, Source::Dateline)),
         // Only an "Updated …" line: the declared publication, when it comes before the update.
-        (None, Some(u)) => m.published.filter(|p| p.date <= u.date.date).or(Some(u.date)),
+        (None, Some(u)) => m
+            .published
+            .filter(|p| p.date <= u.date.date)
+            .map(|p| (p, Source::BeforeUpdate))
+            .or(Some((u.date, Source::Updated))),
         (None, None) => {
-            let declared = m.published.or(ev.extractor).or(m.time_published);
-            if !ev.anchored || hidden_dates {
-                return declared.or(m.page_date).or(m.time).or(m.url);
+            let tag = |d: Option<PubDate>, s: Source| d.map(|d| (d, s));
+            let declared = tag(m.published, Source::Declared)
+                .or(tag(ev.extractor, Source::Extractor))
+                .or(tag(m.time_published, Source::TimePublished));
+            let stated = || tag(ev.stated.and_then(|s| s()), Source::Stated);
+            let printed = |d: &(PubDate, Source)| ev.prints.is_some_and(|p| p(d.0.date));
+            if hidden_dates {
+                return declared
+                    .or_else(stated)
+                    .or(tag(m.page_date, Source::PageDate))
+                    .or(tag(m.time, Source::Time))
+                    .or(tag(m.url, Source::Url));
+            }
+            if !ev.anchored {
+                // Without the headline the absence of a dateline says nothing, but a date an SEO plugin declares
+                // for every page is no likelier to be the article's: it still needs printing somewhere.
+                return declared
+                    .or_else(stated)
+                    .or(tag(m.page_date, Source::PageDate).filter(printed))
+                    .or(tag(m.time, Source::Time))
+                    .or(tag(m.url, Source::Url));
             }
             // The headline stands without a dateline. A publication date the markup states for the article
             // is usually right; one stated for the page (or a number in the URL) only when the page prints it.
             // A `<time>` elsewhere on the page dates something else (a sidebar, a comment).
             declared
-                .or_else(|| [m.page_date, m.url].into_iter().flatten().find(|d| ev.prints.is_some_and(|p| p(d.date))))
+                .or_else(|| {
+                    [tag(m.page_date, Source::PageDate), tag(m.url, Source::Url)].into_iter().flatten().find(printed)
+                })
+                .or_else(stated)
         }
     }
 }
@@ -61,6 +134,10 @@ pub fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn choose(ev: &Evidence<'_>, hidden_dates: bool) -> Option<PubDate> {
+        choose_with_source(ev, hidden_dates).map(|(d, _)| d)
+    }
 
     fn day(s: &str) -> PubDate {
         PubDate { date: s.parse().unwrap_or_default(), time: None, offset: None }
@@ -91,6 +168,17 @@ mod tests {
     }
 
     #[test]
+    fn a_publication_stated_away_from_the_headline_dates_an_undated_page() {
+        let stated = || Some(day("2023-04-13"));
+        let ev = Evidence { anchored: true, stated: Some(&stated), ..Evidence::default() };
+        assert_eq!(choose_with_source(&ev, false), Some((day("2023-04-13"), Source::Stated)));
+        // The article's declared publication comes first.
+        let meta = MetaDates { published: Some(day("2023-04-12")), ..MetaDates::default() };
+        let ev = Evidence { anchored: true, stated: Some(&stated), meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2023-04-12")));
+    }
+
+    #[test]
     fn a_page_or_url_date_the_page_never_prints_is_not_believed() {
         let meta =
             MetaDates { page_date: Some(day("2019-12-12")), url: Some(day("2019-12-01")), ..MetaDates::default() };
@@ -100,8 +188,12 @@ mod tests {
         let shown = |d: NaiveDate| d == day("2019-12-01").date;
         let ev = Evidence { anchored: true, meta, prints: Some(&shown), ..Evidence::default() };
         assert_eq!(choose(&ev, false), Some(day("2019-12-01")));
-        // A page whose headline was not found cannot say it shows no date: the markup stands.
+        // A page whose headline was not found cannot say it shows no date, but a page-wide date still needs
+        // printing; the URL stands.
         let ev = Evidence { anchored: false, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2019-12-01")));
+        let ev =
+            Evidence { anchored: false, meta, prints: Some(&|d| d == day("2019-12-12").date), ..Evidence::default() };
         assert_eq!(choose(&ev, false), Some(day("2019-12-12")));
         // A stated publication date stands on its own.
         let meta = MetaDates { published: Some(day("2019-11-30")), ..meta };

@@ -65,6 +65,10 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
         .or_else(|| h1s.iter().find(|h| (4..=30).contains(&h.split_whitespace().count())))
         .cloned();
 
+    // Script and style text is never shown; left in, it joins the lines around it (`$(function() {…})`).
+    // The main-text scorer drops these elements itself, so removing them here changes nothing for it.
+    // JSON-LD stays: the main-text scorer reads it.
+    doc.select("body script:not([type='application/ld+json']), body style").replace_with_html(" ");
     let Some(body) = doc.try_select("body") else { return out };
     let text = body.formatted_text();
     let lines: Vec<String> =
@@ -89,9 +93,9 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
             .enumerate()
             .skip(from)
             .take(at + DATELINE_AFTER + reach + 1 - from)
-            .filter_map(|(i, l)| dates::labelled_dateline(l, ctx).map(|(d, label)| (i, d, label)))
+            .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label)))
             .collect();
-        let listed = in_lists(&dated, at);
+        let listed = in_lists(&dated, at, &lines);
         out.near = dated
             .iter()
             .zip(listed)
@@ -115,10 +119,41 @@ impl Visible {
     }
 }
 
+impl Visible {
+    /// The one publication date the page states in so many words anywhere ("Published July 8, 2025" at the
+    /// foot of the story, "Posted on April 13, 2023" in a sidebar), or `None` when it states none or several
+    /// (comments and lists of posts carry their own).
+    pub fn stated_publication(&self, ctx: &DateContext) -> Option<PubDate> {
+        let mut found: Option<PubDate> = None;
+        let lines: Vec<String> = self.text.lines().map(normalize::inline).filter(|l| !l.is_empty()).collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.chars().count() > 160 || !line.chars().any(char::is_numeric) {
+                continue;
+            }
+            // The label may stand in an element of its own on the line before ("Published" / "July 8, 2025").
+            let labelled_above = || {
+                let above = i.checked_sub(1).and_then(|k| lines.get(k));
+                above
+                    .is_some_and(|l| dates::is_publication_label(l))
+                    .then(|| dates::meta_row(line, ctx).filter(|(_, label)| *label == Label::Published).map(|(d, _)| d))
+                    .flatten()
+            };
+            if let Some(d) = dates::stated_publication(line, ctx).or_else(labelled_above) {
+                match found {
+                    Some(f) if f.date != d.date => return None,
+                    Some(_) => {}
+                    None => found = Some(d),
+                }
+            }
+        }
+        found
+    }
+}
+
 /// Marks datelines that stand in a run of at least [`LIST_MIN`] with at most [`LIST_GAP`] lines between
 /// neighbours: the dates of a list of other items, not of the article. A dateline within [`BESIDE`] lines of
 /// the headline (line `at`) is the article's own and takes no part in a run.
-fn in_lists(dated: &[(usize, PubDate, Label)], at: usize) -> Vec<bool> {
+fn in_lists(dated: &[(usize, PubDate, Label)], at: usize, lines: &[String]) -> Vec<bool> {
     let mut listed = vec![false; dated.len()];
     let items: Vec<usize> = (0..dated.len()).filter(|&k| dated[k].0.abs_diff(at) > BESIDE).collect();
     let mut start = 0;
@@ -131,7 +166,42 @@ fn in_lists(dated: &[(usize, PubDate, Label)], at: usize) -> Vec<bool> {
             start = end;
         }
     }
+    // A date below the headline that a list carries straight on from, printed the same way as its items (a
+    // calendar of events, an archive), is the list's first item, not the article's dateline.
+    for k in (0..dated.len()).rev() {
+        let next_listed = listed.get(k + 1).copied().unwrap_or(false);
+        if !listed[k] && next_listed && dated[k].0 > at {
+            // Straight on: no further from the next item than the list's items are from each other.
+            let mut spacing = 0;
+            let mut j = k + 1;
+            while j + 1 < dated.len() && listed[j + 1] && dated[j + 1].0 - dated[j].0 <= LIST_GAP {
+                spacing = spacing.max(dated[j + 1].0 - dated[j].0);
+                j += 1;
+            }
+            let shape = |i: usize| lines.get(i).map(|l| shape(l));
+            listed[k] = dated[k + 1].0 - dated[k].0 <= spacing && shape(dated[k].0) == shape(dated[k + 1].0);
+        }
+    }
     listed
+}
+
+/// A line's layout: runs of letters and of digits each reduced to one mark, other characters kept
+/// ("March 16, 2026" and "April 2, 2026" share one; "10.11.2021" and "Nr. 34 vom 8. November 2021" do not).
+fn shape(line: &str) -> String {
+    let mut out = String::new();
+    for c in line.chars() {
+        let mark = if c.is_alphabetic() {
+            'a'
+        } else if c.is_numeric() {
+            '9'
+        } else {
+            c
+        };
+        if !(matches!(mark, 'a' | '9') && out.ends_with(mark)) {
+            out.push(mark);
+        }
+    }
+    out
 }
 
 /// Whether an `<h1>` and a declared title name the same article: most words of the shorter are in the longer.
@@ -172,6 +242,54 @@ mod tests {
         assert!(v.near.is_empty());
         let day = |d: u32| NaiveDate::from_ymd_opt(2024, 3, d).unwrap_or_default();
         assert!(v.prints(day(2), &DateContext::default()) && !v.prints(day(3), &DateContext::default()));
+    }
+
+    #[test]
+    fn script_text_does_not_join_the_dateline() {
+        let html = r#"<html><body><h1>Rivers rise after the storm</h1><p>7 May 2023<script>window.dataLayer.push({event: 'view', section: 'news', kind: 'story'});
+            </script></p><p>Water reached the old town on Sunday night.</p></body></html>"#;
+        let doc = Document::from(html);
+        let v = read(&doc, &["Rivers rise after the storm"], &DateContext::default());
+        assert_eq!(v.near.first().map(|n| n.date.render()).as_deref(), Some("2023-05-07"));
+    }
+
+    #[test]
+    fn a_date_that_opens_a_list_printed_like_it_is_the_list() {
+        let events: String = ["Harbour fair", "Boat show", "Rowing day", "Night market", "Kite festival"]
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!("<p>{e}</p><p>June {}, 2024</p>", 2 + 7 * i))
+            .collect();
+        let page =
+            |first: &str| format!("<html><body><h1>Summer events by the river</h1>{first}{events}</body></html>");
+        let ctx = DateContext::default();
+        let doc = Document::from(page("<p>May 26, 2024</p>").as_str());
+        assert!(read(&doc, &["Summer events by the river"], &ctx).near.is_empty());
+        // Printed unlike the list items, it is the article's own dateline.
+        let doc = Document::from(page("<p>26.05.2024</p>").as_str());
+        let near: Vec<String> =
+            read(&doc, &["Summer events by the river"], &ctx).near.iter().map(|n| n.date.render()).collect();
+        assert_eq!(near, vec!["2024-05-26".to_owned()]);
+    }
+
+    #[test]
+    fn the_publication_stated_once_anywhere_is_found() {
+        let ctx = DateContext::default();
+        let page = |foot: &str| {
+            let html = format!(
+                "<html><body><h1>Rivers rise after the storm</h1><p>Water reached the old town on Sunday.</p>\
+                 <aside>{foot}</aside></body></html>"
+            );
+            read(&Document::from(html.as_str()), &["Rivers rise after the storm"], &ctx).stated_publication(&ctx)
+        };
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2023, m, d).unwrap_or_default();
+        assert_eq!(page("<p>Posted on April 13, 2023</p>").map(|d| d.date), Some(day(4, 13)));
+        // The label in an element of its own, above the date.
+        assert_eq!(page("<div>Published</div><div>Feb 2, 2023</div>").map(|d| d.date), Some(day(2, 2)));
+        // A bare date, or two different stated dates (comments, a list of posts), state nothing.
+        assert_eq!(page("<p>April 13, 2023</p>"), None);
+        assert_eq!(page("<p>Posted on April 13, 2023</p><p>Posted on May 2, 2023</p>"), None);
+        assert_eq!(page("<div>Reviewed</div><div>Feb 2, 2023</div>"), None);
     }
 
     #[test]
