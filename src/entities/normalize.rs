@@ -240,6 +240,8 @@ pub fn fold_char(c: char, out: &mut Vec<char>) {
             out.push(c.to_ascii_lowercase());
             return;
         }
+        // The Arabic block has no case: skips std's lower-case table search for most chars of Arabic text.
+        '\u{600}'..='\u{6FF}' => c,
         _ if matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') => {
             // Latin letters with accents: keep the base letter (Vladímir = Vladimir, Kyjiw = Kyjiw).
             let nfd = DecomposingNormalizerBorrowed::new_nfd();
@@ -308,6 +310,14 @@ mod tests {
             assert_eq!(view.origins, alone.origins);
             assert_eq!(view.char_at_byte, alone.char_at_byte);
             assert_eq!(view.text, key(text, level));
+        }
+    }
+
+    #[test]
+    fn arabic_block_is_caseless() {
+        // `fold_char` keeps these chars as they are instead of lower-casing them.
+        for c in '\u{600}'..='\u{6FF}' {
+            assert!(c.to_lowercase().eq([c]), "{c:?} has a lower case");
         }
     }
 

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use super::index::Index;
 use super::link::{FieldMatches, Linked};
 use super::matcher::PROCLITICS;
@@ -47,6 +49,8 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
     }
     let mut added = Vec::new();
     let mut scratch = Scratch::default();
+    // A document repeats its words: each distinct word's keys are folded and looked up once.
+    let mut hits_of: FxHashMap<&[char], Vec<Hit>> = FxHashMap::default();
     for f in fields {
         let mut i = 0;
         while i < f.chars.len() {
@@ -58,8 +62,11 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
             while end < f.chars.len() && is_word_char(f.chars[end]) {
                 end += 1;
             }
-            if let Some((start, e)) = lookup(&tokens, f, i, end, &mut scratch) {
-                apply(linked, &mut added, f.field, start, end, e);
+            let word = &f.chars[i..end];
+            let hits = hits_of.entry(word).or_insert_with(|| hits(&tokens, word, &mut scratch));
+            // The first reading, shortest proclitic first, that comes after its person's full name.
+            if let Some(h) = hits.iter().find(|h| (f.field, i + h.cut) > h.first) {
+                apply(linked, &mut added, f.field, i + h.cut, end, h.entry);
             }
             i = end;
         }
@@ -68,22 +75,24 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
     linked.sort_by_key(|l| (l.field, l.start));
 }
 
-/// Buffers [`lookup`] reuses across the words of a document (it runs once per word of the text).
+/// Buffers [`hits`] reuses across the words of a document.
 #[derive(Default)]
 struct Scratch {
     prefix: Vec<char>,
     key: String,
 }
 
-/// The registered person a word (optionally after an Arabic proclitic) names, if its full name came first.
-fn lookup(
-    tokens: &HashMap<String, (Option<u32>, (Field, usize))>,
-    f: &FieldMatches<'_>,
-    start: usize,
-    end: usize,
-    scratch: &mut Scratch,
-) -> Option<(usize, u32)> {
-    let word = &f.chars[start..end];
+/// A registered person a word names once `cut` leading chars (an Arabic proclitic, or none) are left out.
+struct Hit {
+    cut: usize,
+    entry: u32,
+    /// Where the person's full name was first seen: only later mentions take the id.
+    first: (Field, usize),
+}
+
+/// Every registered person a word names, by proclitic cut, shortest first (independent of where the word is).
+fn hits(tokens: &HashMap<String, (Option<u32>, (Field, usize))>, word: &[char], scratch: &mut Scratch) -> Vec<Hit> {
+    let mut out = Vec::new();
     for cut in 0..word.len().min(5) {
         if cut > 0 {
             scratch.prefix.clear();
@@ -95,13 +104,11 @@ fn lookup(
             }
         }
         key_into(word[cut..].iter().copied(), Level::Key, &mut scratch.key);
-        if let Some(&(Some(e), first)) = tokens.get(scratch.key.as_str()) {
-            if (f.field, start + cut) > first {
-                return Some((start + cut, e));
-            }
+        if let Some(&(Some(entry), first)) = tokens.get(scratch.key.as_str()) {
+            out.push(Hit { cut, entry, first });
         }
     }
-    None
+    out
 }
 
 fn apply(linked: &mut [Linked], added: &mut Vec<Linked>, field: Field, start: usize, end: usize, e: u32) {

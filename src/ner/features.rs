@@ -10,6 +10,7 @@ use super::lexicons::{token_key, Lexicons};
 use super::normalize::{is_arabic_letter, shape, strip_clitics};
 use super::triggers;
 use crate::charclass;
+use rustc_hash::FxHashMap;
 
 /// Bumped whenever the attributes change; model files record the version they were trained with.
 pub const FEATURE_SET: u32 = 1;
@@ -40,6 +41,8 @@ fn tpl(t: T, offset: i64) -> u64 {
 /// Hashed values of one token, computed once and shared by the five positions whose window covers it.
 #[derive(Debug, Clone, Copy, Default)]
 struct Atoms {
+    /// [`token_key`], for the gazetteer.
+    key: u64,
     word: u64,
     stem: u64,
     stem_alt: u64,
@@ -68,14 +71,34 @@ impl Extractor {
     /// Computes the attributes of every token of one sentence into `out` (flattened) with `offsets[i]..offsets[i+1]`
     /// delimiting token `i`'s attributes.
     pub fn extract(&mut self, tokens: &[&str], lex: &Lexicons, out: &mut Vec<u64>, offsets: &mut Vec<u32>) {
-        out.clear();
-        offsets.clear();
         self.atoms.clear();
-        self.keys.clear();
         for tok in tokens {
             let a = self.atoms_of(tok, lex);
             self.atoms.push(a);
         }
+        self.combine(lex, out, offsets);
+    }
+
+    /// [`Self::extract`] for a sentence of a document whose words `table` holds: `ids` are the tokens' ids in it.
+    pub fn extract_interned(
+        &mut self,
+        ids: &[u32],
+        table: &WordTable<'_>,
+        lex: &Lexicons,
+        out: &mut Vec<u64>,
+        offsets: &mut Vec<u32>,
+    ) {
+        self.atoms.clear();
+        self.atoms.extend(ids.iter().map(|&id| table.atoms[id as usize]));
+        self.combine(lex, out, offsets);
+    }
+
+    /// Combines the atoms of the sentence's tokens into each position's attributes.
+    fn combine(&mut self, lex: &Lexicons, out: &mut Vec<u64>, offsets: &mut Vec<u32>) {
+        out.clear();
+        offsets.clear();
+        self.keys.clear();
+        self.keys.extend(self.atoms.iter().map(|a| a.key));
         lex.gazetteer.annotate(&self.keys, &mut self.gaz);
         let n = self.atoms.len();
         let word_at = |i: i64| -> u64 {
@@ -158,11 +181,10 @@ impl Extractor {
     fn atoms_of(&mut self, tok: &str, lex: &Lexicons) -> Atoms {
         // `token_key` leaves the normalised token in `self.norm`.
         let key = token_key(tok, &mut self.norm);
-        self.keys.push(key);
         let norm = self.norm.as_str();
         let word = hash_str(norm);
         let arabic = norm.chars().next().is_some_and(is_arabic_letter);
-        let mut a = Atoms { word, ..Atoms::default() };
+        let mut a = Atoms { key, word, ..Atoms::default() };
         let mut stem_src = norm;
         if arabic {
             let c = strip_clitics(norm);
@@ -206,5 +228,55 @@ impl Extractor {
         a.trigger = triggers::table().get(&word).map_or(0, |t| *t as u8);
         a.cluster = lex.clusters.get(&key).copied();
         a
+    }
+}
+
+/// The atoms of each distinct word of one document, for one model's lexicons. A token's atoms depend on its text
+/// alone, and news repeats its words (function words, the names it is about), so each is computed once per
+/// document instead of once per occurrence.
+#[derive(Debug, Default)]
+pub struct WordTable<'a> {
+    ids: FxHashMap<&'a str, u32>,
+    atoms: Vec<Atoms>,
+}
+
+impl<'a> WordTable<'a> {
+    /// The id of `tok`, its atoms computed by `ex` on first sight.
+    pub fn intern(&mut self, tok: &'a str, ex: &mut Extractor, lex: &Lexicons) -> u32 {
+        if let Some(&id) = self.ids.get(tok) {
+            return id;
+        }
+        let id = self.atoms.len() as u32;
+        self.atoms.push(ex.atoms_of(tok, lex));
+        self.ids.insert(tok, id);
+        id
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::contract::EntityType;
+
+    #[test]
+    fn interned_words_give_the_attributes_of_direct_extraction() {
+        let mut lex = Lexicons::default();
+        lex.gazetteer.insert("New York", EntityType::Location);
+        lex.gazetteer.insert("القاهرة", EntityType::Location);
+        lex.clusters.insert(token_key("York", &mut String::new()), (0b1011_0110, 8));
+        let doc = ["in", "New", "York", "and", "New", "Delhi", "وبالقاهرة", "و", "القاهرة", "York", "."];
+        let mut ex = Extractor::default();
+        let mut table = WordTable::default();
+        let ids: Vec<u32> = doc.iter().map(|t| table.intern(t, &mut ex, &lex)).collect();
+        assert_eq!(table.atoms.len(), 9, "repeated words are interned once");
+        let (mut direct, mut direct_offsets) = (Vec::new(), Vec::new());
+        let (mut interned, mut interned_offsets) = (Vec::new(), Vec::new());
+        for range in [0..6, 6..11, 2..3] {
+            ex.extract(&doc[range.clone()], &lex, &mut direct, &mut direct_offsets);
+            ex.extract_interned(&ids[range], &table, &lex, &mut interned, &mut interned_offsets);
+            assert_eq!(direct, interned);
+            assert_eq!(direct_offsets, interned_offsets);
+        }
     }
 }

@@ -158,12 +158,11 @@ impl NerModels {
         let mut spans = Vec::new();
         SCRATCH.with(|s| {
             let mut scratch = s.borrow_mut();
-            let mut words: Vec<&str> = Vec::new();
+            let mut table = features::WordTable::default();
+            let ids: Vec<u32> = tokens.iter().map(|t| model.intern(&mut table, t.text, &mut scratch)).collect();
             for range in tokenize::sentences(text, &tokens) {
-                let sent = &tokens[range];
-                words.clear();
-                words.extend(sent.iter().map(|t| t.text));
-                let tags = model.tag(&words, &mut scratch);
+                let sent = &tokens[range.clone()];
+                let tags = model.tag_interned(&ids[range], &table, &mut scratch);
                 for (a, b, entity_type) in tag::token_spans(&tags) {
                     let trim = tokenize::proclitic_chars(sent[a].text, &known);
                     let start = sent[a].start + trim;

@@ -4,7 +4,7 @@
 //! decoder is hand-written because it is a few dozen lines and keying weights by our own 64-bit attribute hashes
 //! (instead of the feature strings the `crfs` crate looks up) is what makes stream speed reachable.
 
-use super::features::{Extractor, FEATURE_SET};
+use super::features::{Extractor, WordTable, FEATURE_SET};
 use super::lexicons::Lexicons;
 use super::tag::Tag;
 use rustc_hash::FxHashMap;
@@ -165,12 +165,30 @@ impl CrfModel {
 
     /// Tags one sentence; `scratch` holds buffers reused across calls.
     pub fn tag(&self, tokens: &[&str], scratch: &mut Scratch) -> Vec<Tag> {
-        let n = self.labels.len();
-        let len = tokens.len();
-        if len == 0 {
+        if tokens.is_empty() {
             return Vec::new();
         }
         scratch.ex.extract(tokens, &self.lexicons, &mut scratch.attrs, &mut scratch.offsets);
+        self.decode(tokens.len(), scratch)
+    }
+
+    /// The id of a document's token in `table` (this model's features of it computed on first sight).
+    pub(super) fn intern<'a>(&self, table: &mut WordTable<'a>, token: &'a str, scratch: &mut Scratch) -> u32 {
+        table.intern(token, &mut scratch.ex, &self.lexicons)
+    }
+
+    /// Tags one sentence of a document, its tokens given as ids in `table` (filled by [`Self::intern`]).
+    pub(super) fn tag_interned(&self, ids: &[u32], table: &WordTable<'_>, scratch: &mut Scratch) -> Vec<Tag> {
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        scratch.ex.extract_interned(ids, table, &self.lexicons, &mut scratch.attrs, &mut scratch.offsets);
+        self.decode(ids.len(), scratch)
+    }
+
+    /// Sums the emission scores of the attributes in `scratch` and decodes the best tag sequence.
+    fn decode(&self, len: usize, scratch: &mut Scratch) -> Vec<Tag> {
+        let n = self.labels.len();
         // Emission scores, token by token.
         scratch.emit.clear();
         scratch.emit.resize(len * n, 0.0);
