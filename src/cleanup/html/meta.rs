@@ -154,8 +154,8 @@ fn attr(doc: &Document, selector: &str, name: &str) -> Option<String> {
 /// name walks the whole tree every time, and the date names alone made about a hundred such walks per page
 /// (a third of an HTML page's instructions in the profile).
 struct MetaTags {
-    /// First `<meta>` per (attribute, value), for `property`, `name`, `itemprop`: its trimmed `content`.
-    meta: HashMap<(usize, String), Option<String>>,
+    /// Per attribute of [`META_KEYS`], in that order: the first `<meta>` per value, its trimmed `content`.
+    meta: [HashMap<String, Option<String>>; 3],
     /// First element per `itemprop` value: its trimmed `datetime`, else its trimmed `content`.
     itemprop: HashMap<String, Option<String>>,
 }
@@ -169,11 +169,11 @@ fn trim_attr(value: Option<impl AsRef<str>>) -> Option<String> {
 
 impl MetaTags {
     fn read(doc: &Document) -> Self {
-        let mut meta = HashMap::new();
+        let mut meta: [HashMap<String, Option<String>>; 3] = Default::default();
         for node in doc.select("meta").iter() {
-            for (i, key) in META_KEYS.iter().enumerate() {
+            for (key, map) in META_KEYS.iter().zip(&mut meta) {
                 if let Some(value) = node.attr(key) {
-                    meta.entry((i, value.to_string())).or_insert_with(|| trim_attr(node.attr("content")));
+                    map.entry(value.to_string()).or_insert_with(|| trim_attr(node.attr("content")));
                 }
             }
         }
@@ -191,8 +191,9 @@ impl MetaTags {
     /// The `content` of the first `<meta property=…>`, else `<meta name=…>`, else `<meta itemprop=…>` named
     /// `name`, else the `datetime` or `content` of the first element with that `itemprop`.
     fn content(&self, name: &str) -> Option<String> {
-        (0..META_KEYS.len())
-            .find_map(|i| self.meta.get(&(i, name.to_owned())).cloned().flatten())
+        self.meta
+            .iter()
+            .find_map(|map| map.get(name).cloned().flatten())
             .or_else(|| self.itemprop.get(name).cloned().flatten())
     }
 }
