@@ -13,7 +13,8 @@
 BROKER ?= noida
 BROKER_HOST ?= 127.0.0.1
 BROKER_PORT ?= 9092
-BROKER_DATA_DIR ?= .cache/broker-data
+# Per port, like the pid and log files: brokers on different ports never share (or delete) each other's data.
+BROKER_DATA_DIR ?= .cache/broker-data-$(BROKER_PORT)
 BROKER_WAIT_SECONDS ?= 30
 BROKER_KEEP_DATA ?= 0
 

@@ -11,7 +11,7 @@ usage() { echo "usage: $0 up|down|status" >&2; exit 2; }
 : "${BROKER_HOST:=127.0.0.1}"
 : "${BROKER_PORT:=9092}"
 : "${BROKER_STATE_DIR:=.cache}"
-: "${BROKER_DATA_DIR:=.cache/broker-data}"
+: "${BROKER_DATA_DIR:=.cache/broker-data-$BROKER_PORT}"
 : "${BROKER_WAIT_SECONDS:=30}"
 : "${BROKER_KEEP_DATA:=0}"
 : "${NOIDA_BIN:=.cache/venv-broker/bin/noida-db}"
