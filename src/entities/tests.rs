@@ -104,6 +104,27 @@ fn name_particles_do_not_carry_a_persons_id() {
 }
 
 #[test]
+fn ordinary_words_inside_full_names_are_not_partial_names() {
+    // `علي` folds as the preposition `على`; `الله` and a regnal ordinal close many names. None is a person alone.
+    let input = KbInput {
+        entities: vec![KbSource::new(
+            "one.jsonl",
+            concat!(
+                r#"{"id":"test:k","type":"PER","name":"King Test II","labels":{"ar":["عبد الله الثاني"]}}"#,
+                "\n",
+                r#"{"id":"test:a","type":"PER","name":"Ali Test","labels":{"ar":["علي كرمانشاهي"]}}"#,
+            ),
+        )],
+        ..KbInput::default()
+    };
+    let one = EntityTagger::from_input(&input).unwrap();
+    let text = "استقبل عبد الله الثاني وعلي كرمانشاهي الوفد. وأكد على أن الاجتماع الثاني سيعقد إن شاء الله، وقال كرمانشاهي ذلك.";
+    let t = one.tag(None, text, "ar");
+    let got: Vec<&str> = t.entities.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(got, vec!["عبد الله الثاني", "علي كرمانشاهي", "كرمانشاهي"]);
+}
+
+#[test]
 fn weak_surname_alias_needs_evidence() {
     // George Washington's surname alone is the capital unless the full name came first.
     let t = tagger().tag(None, "The talks in Washington ended.", "en");
