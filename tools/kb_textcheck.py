@@ -25,6 +25,10 @@ _WORD = re.compile(r"[\u0621-\u063A\u0640-\u065F\u0670-\u06D3\u06F0-\u06F9\u0660
 ARABIC_SCRIPT_LANGS = ("ar", "fa", "ur")
 # More than a handful of hits outside names: the label will tag ordinary words in news text.
 THRESHOLD = 5
+# A part of a full name that occurs this often as an ordinary word becomes a false partial name (partial.rs)
+# once the full name has appeared, unless the engine's NOT_ALONE or PARTICLES lists keep it from standing alone.
+PART_THRESHOLD = 30
+_PARTIAL_RS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "entities", "partial.rs")
 
 
 def fold(word):
@@ -95,6 +99,54 @@ def corpora(shared_data):
     for path in langid:
         _count_runs(_langid_runs(path), running)
     return ordinary, running
+
+
+def _engine_list(name):
+    """The words of a `const NAME: &[&str]` list in src/entities/partial.rs (the engine's own list, not a copy)."""
+    try:
+        with open(_PARTIAL_RS, encoding="utf-8") as fh:
+            src = fh.read()
+    except OSError:
+        return set()
+    m = re.search(r"const " + name + r": &\[&str\] = &\[(.*?)\];", src, re.S)
+    return {fold(w) for w in re.findall(r'"([^"]+)"', m.group(1))} if m else set()
+
+
+def _ner_words(shared_data):
+    words = collections.Counter()
+    for f in ("anercorp-train.txt", "aqmar.txt"):
+        for run in _ner_runs(os.path.join(shared_data, "ner", "ar", f)):
+            words.update(fold(w) for w in run)
+    return words
+
+
+def check_parts(labels, shared_data, titles=()):
+    """Messages for parts of multi-word ar/fa person labels that occur more than PART_THRESHOLD times as ordinary
+    words and that the engine would use alone as a partial name. Returns None without data."""
+    if corpora_missing(shared_data):
+        return None
+    words = _ner_words(shared_data)
+    skip = _engine_list("NOT_ALONE") | _engine_list("PARTICLES") | {fold(t) for t in titles}
+    parts = collections.defaultdict(set)
+    for (etype, lang, label), eids in labels.items():
+        if etype != "PER" or lang not in ("ar", "fa") or len(label.split()) < 2 or label_key(label) is None:
+            continue
+        for w in label.split():
+            k = fold(w)
+            if len(k) >= 3 and k not in skip:
+                parts[k].update(eids)
+    out = []
+    for k, eids in sorted(parts.items()):
+        if words[k] > PART_THRESHOLD:
+            out.append(f"name part {k!r} of {len(eids)} person(s) ({', '.join(sorted(eids)[:3])}) occurs {words[k]} "
+                       "times as an ordinary word: the engine takes it as a partial name after the full name "
+                       "(add it to NOT_ALONE in src/entities/partial.rs if no one is called by it alone)")
+    return out
+
+
+def corpora_missing(shared_data):
+    ner = [os.path.join(shared_data, "ner", "ar", f) for f in ("anercorp-train.txt", "aqmar.txt")]
+    return not all(os.path.exists(p) for p in ner)
 
 
 def check(labels, shared_data):

@@ -18,11 +18,19 @@ const PARTICLES: &[&str] = &[
     "von", "der", "den", "del", "della", "dos", "das", "les", "san", "saint", "mac", "jr", "sr",
 ];
 
-/// Name parts that are also among the commonest words of running text once folded: `علي` folds as the
-/// preposition `على` "on", `الله` ends `عبد الله`, `نصر الله`, and a regnal ordinal (`عبد الله الثاني`) is "the
-/// second". As a lone partial name each linked hundreds of ordinary words to whoever bore the full name.
-const NOT_ALONE: &[&str] =
-    &["على", "الله", "الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"];
+/// Name parts that are also among the commonest words of running text once folded, and honorifics: `علي` folds as
+/// the preposition `على`, `حتي` (Hitti) as `حتى` "until", `بهاء` as `بها` "in it", `آلان` (Alain) as `الآن` "now";
+/// `الله` ends `عبد الله`, a regnal ordinal (`عبد الله الثاني`) is "the second", `سعادة` and `الحاج` are honorifics.
+/// As lone partial names each linked ordinary words to whoever bore the full name. Kept in step with the corpus
+/// counts `tools/check-kb` prints for name parts (tools/kb_textcheck.py reads this list).
+#[rustfmt::skip]
+const NOT_ALONE: &[&str] = &[
+    "على", "حتى", "إلا", "أنه", "بها", "ولا", "لأن", "الآن", "دون", "لما", "بأن", "وأن", "أمام",
+    "قدم", "أمر", "أكبر", "قوة", "السلام", "ولد", "فان", "أسد", "الله", "عشر", "الأول", "الثاني",
+    "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر", "الثانية",
+    "الثالثة", "سعادة", "الحاج", "حاج", "السيد", "الشيخ", "الشيخة", "الإمام", "آية", "سمو", "القوي",
+    "الماء", "الأمين", "الخليفة",
+];
 
 /// Adds or links later partial-name mentions of people linked by a full name; keeps `linked` sorted.
 pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Linked>) {
