@@ -18,8 +18,23 @@ const PARTICLES: &[&str] = &[
     "von", "der", "den", "del", "della", "dos", "das", "les", "san", "saint", "mac", "jr", "sr",
 ];
 
+/// Name parts that are also among the commonest words of running text once folded, and honorifics: `علي` folds as
+/// the preposition `على`, `حتي` (Hitti) as `حتى` "until", `بهاء` as `بها` "in it", `آلان` (Alain) as `الآن` "now";
+/// `الله` ends `عبد الله`, a regnal ordinal (`عبد الله الثاني`) is "the second", `سعادة` and `الحاج` are honorifics.
+/// As lone partial names each linked ordinary words to whoever bore the full name. Kept in step with the corpus
+/// counts `tools/check-kb` prints for name parts (tools/kb_textcheck.py reads this list).
+#[rustfmt::skip]
+const NOT_ALONE: &[&str] = &[
+    "على", "حتى", "إلا", "أنه", "بها", "ولا", "لأن", "الآن", "دون", "لما", "بأن", "وأن", "أمام",
+    "قدم", "أمر", "أكبر", "قوة", "السلام", "ولد", "فان", "أسد", "الله", "عشر", "الأول", "الثاني",
+    "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر", "الثانية",
+    "الثالثة", "سعادة", "الحاج", "حاج", "السيد", "الشيخ", "الشيخة", "الإمام", "آية", "سمو", "القوي",
+    "الماء", "الأمين", "الخليفة",
+];
+
 /// Adds or links later partial-name mentions of people linked by a full name; keeps `linked` sorted.
 pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Linked>) {
+    let not_alone: Vec<String> = NOT_ALONE.iter().map(|w| key(w, Level::Key)).collect();
     // token key -> (entry, where the full name was first seen); `None` entry when two people share it.
     let mut tokens: HashMap<String, (Option<u32>, (Field, usize))> = HashMap::new();
     for l in linked.iter() {
@@ -35,7 +50,11 @@ pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Li
         }
         for part in parts {
             let k = key(part, Level::Key);
-            if k.chars().count() < 3 || index.lexicon_keys.contains(&k) || PARTICLES.contains(&k.as_str()) {
+            if k.chars().count() < 3
+                || index.lexicon_keys.contains(&k)
+                || PARTICLES.contains(&k.as_str())
+                || not_alone.contains(&k)
+            {
                 continue;
             }
             let slot = tokens.entry(k).or_insert((Some(e), (l.field, l.start)));

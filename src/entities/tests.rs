@@ -104,6 +104,33 @@ fn name_particles_do_not_carry_a_persons_id() {
 }
 
 #[test]
+fn ordinary_words_inside_full_names_are_not_partial_names() {
+    // `علي` folds as the preposition `على`, `حتي` as `حتى` "until"; `الله`, a regnal ordinal and the honorific
+    // `سعادة` close or open many names. None is a person alone.
+    let input = KbInput {
+        entities: vec![KbSource::new(
+            "one.jsonl",
+            concat!(
+                r#"{"id":"test:k","type":"PER","name":"King Test II","labels":{"ar":["عبد الله الثاني"]}}"#,
+                "\n",
+                r#"{"id":"test:a","type":"PER","name":"Ali Test","labels":{"ar":["علي كرمانشاهي"]}}"#,
+                "\n",
+                r#"{"id":"test:h","type":"PER","name":"Hitti Test","labels":{"ar":["ناصيف حتي"]}}"#,
+                "\n",
+                r#"{"id":"test:s","type":"PER","name":"Saadeh Test","labels":{"ar":["سعادة الشامي"]}}"#,
+            ),
+        )],
+        ..KbInput::default()
+    };
+    let one = EntityTagger::from_input(&input).unwrap();
+    let text = "استقبل عبد الله الثاني وعلي كرمانشاهي الوفد. وأكد على أن الاجتماع الثاني سيعقد إن شاء الله، وقال كرمانشاهي ذلك. \
+                ثم التقى ناصيف حتي وسعادة الشامي، وقال حتى الآن إن سعادة السفير وصل.";
+    let t = one.tag(None, text, "ar");
+    let got: Vec<&str> = t.entities.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(got, vec!["عبد الله الثاني", "علي كرمانشاهي", "كرمانشاهي", "ناصيف حتي", "سعادة الشامي"]);
+}
+
+#[test]
 fn weak_surname_alias_needs_evidence() {
     // George Washington's surname alone is the capital unless the full name came first.
     let t = tagger().tag(None, "The talks in Washington ended.", "en");
