@@ -13,9 +13,10 @@ export CARGO_INCREMENTAL ?= 0
 # for `cargo check`, with warnings denied (CLIPPY_ARGS is how cargo-clippy hands its `-- -D warnings` to the driver).
 # Dependencies are compiled by plain rustc either way, so `make test` compiles the dependency graph once, not once
 # for `cargo clippy` (check mode) and again for the tests: about 4 CPU-minutes less on a cold CI run. Only our own
-# crate pays the lint passes. `lint-guard` proves the mechanism still denies a lint; `make LINT=0 ...` turns it off.
-LINT ?= 1
-ifeq ($(LINT),1)
+# crate pays the lint passes. `lint-guard` proves the mechanism still denies a lint; `make CLIPPY_IN_BUILD=0 ...`
+# turns it off.
+CLIPPY_IN_BUILD ?= 1
+ifeq ($(CLIPPY_IN_BUILD),1)
 export RUSTC_WORKSPACE_WRAPPER := $(shell command -v clippy-driver)
 export CLIPPY_ARGS := -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 endif
@@ -67,7 +68,7 @@ lint: ## formatting and clippy, warnings as errors
 # A crate that calls `unwrap()` under the project's lint table must fail to build through the wrapper; if a clippy
 # release stopped reading CLIPPY_ARGS, `make test` would otherwise pass with its lints reduced to warnings.
 lint-guard:
-ifeq ($(LINT),1)
+ifeq ($(CLIPPY_IN_BUILD),1)
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
 	  printf 'fn main() {\n    let _ = std::env::args().next().unwrap();\n}\n' >"$$dir/guard.rs" && \
 	  if $(RUSTC_WORKSPACE_WRAPPER) rustc --edition 2021 -W clippy::unwrap_used --emit=metadata \
@@ -85,7 +86,7 @@ test-unit: deps $(TEST_SETUP) ## unit tests and in-process Kafka (mock cluster) 
 test-e2e: deps $(TEST_SETUP) ## end-to-end tests: the real binary against a real broker process (needs broker-up)
 	$(CARGO) test --locked --test e2e -- --include-ignored --test-threads 1
 
-# Every target is built once, linted by clippy as it compiles (LINT above); then the unit tests, then the lanes.
+# Every target is built once, linted by clippy as it compiles (CLIPPY_IN_BUILD above); then the unit tests, then the lanes.
 test: deps $(TEST_SETUP) ## every test: lint, unit, mock-cluster, end-to-end, reliability, evals, fuzz smoke
 	$(CARGO) fmt --all -- --check
 	@$(MAKE) --no-print-directory lint-guard
