@@ -149,17 +149,19 @@ def corpora_missing(shared_data):
     return not all(os.path.exists(p) for p in ner)
 
 
-def check(labels, shared_data):
+def check(labels, shared_data, word_senses=frozenset()):
     """Messages for one- and two-word ar/fa labels whose key occurs more than THRESHOLD times outside names.
 
-    `labels` maps (type, lang, label) to entity ids, as check-kb collects them. Returns None without data."""
+    `labels` maps (type, lang, label) to entity ids, as check-kb collects them; `word_senses` holds the
+    (lang, label) pairs `lexicon/word_senses.tsv` already marks, which the engine links only with evidence.
+    Returns None without data."""
     counts = corpora(shared_data)
     if counts is None:
         return None
     ordinary, running = counts
     out = []
     for (etype, lang, label), eids in sorted(labels.items()):
-        if lang not in ("ar", "fa"):
+        if lang not in ("ar", "fa") or (lang, label) in word_senses:
             continue
         lk = label_key(label)
         if lk is None or lk[1] > 2:

@@ -44,6 +44,9 @@ pub mod flag {
     pub const CYR_STEM: u16 = 128;
     /// Arabic label with its article removed: valid only after `لل`-type proclitics.
     pub const AL_STRIPPED: u16 = 256;
+    /// A label that is also an ordinary word of its language (`lexicon/word_senses.tsv`: Arabic `مالي` is Mali
+    /// and "financial"): it links only with evidence from the document.
+    pub const WORD: u16 = 512;
 }
 
 /// One label of one target.
@@ -132,6 +135,9 @@ pub struct Index {
     pub automata: [Automaton; 2],
     /// Keys of every title word and demonym.
     pub lexicon_keys: HashSet<String>,
+    /// Keys of the words that, right before a [`flag::WORD`] label, mark it as a name (`في مالي`), with the
+    /// languages ([`lang_code`]) each is a cue in.
+    pub place_cues: HashMap<String, Vec<u16>>,
     /// Number of distinct patterns, for logs.
     pub patterns: usize,
 }
@@ -232,7 +238,12 @@ impl Builder {
 
 impl Index {
     /// Builds the index from parsed entities and lexicon rows.
-    pub fn build(kb: &[KbEntity], titles: &[LexiconRow], demonyms: &[LexiconRow]) -> Result<Self, EntityError> {
+    pub fn build(
+        kb: &[KbEntity],
+        titles: &[LexiconRow],
+        demonyms: &[LexiconRow],
+        word_senses: &[LexiconRow],
+    ) -> Result<Self, EntityError> {
         let mut b = Builder::default();
         let mut roles: Vec<String> = Vec::new();
         let mut countries: Vec<String> = Vec::new();
@@ -245,6 +256,14 @@ impl Index {
             let target = Target::Demonym(intern(&mut countries, &row.value));
             b.label(target, &row.lang, &row.phrase, flag::FULL);
         }
+        // (language, key, entity id) of every label that is also a word; the rest of the rows are cues.
+        let (cue_rows, word_rows): (Vec<_>, Vec<_>) = word_senses.iter().partition(|r| r.value == "cue");
+        let word_labels: HashSet<(u16, String, &str)> =
+            word_rows.iter().map(|r| (lang_code(&r.lang), key(&r.phrase, Level::Key), r.value.as_str())).collect();
+        let mut place_cues: HashMap<String, Vec<u16>> = HashMap::new();
+        for r in cue_rows {
+            place_cues.entry(key(&r.phrase, Level::Key)).or_default().push(lang_code(&r.lang));
+        }
         let mut entities = Vec::with_capacity(kb.len());
         for (i, e) in kb.iter().enumerate() {
             let target = Target::Entity(i as u32);
@@ -253,14 +272,18 @@ impl Index {
             let labels = e.labels.iter().flat_map(|(lang, ls)| ls.iter().map(move |l| (lang.as_str(), l)));
             for (lang, label) in labels.chain(std::iter::once(("en", &e.name))) {
                 let short = e.entity_type == EntityType::Person && has_full && !multi(label);
-                b.label(target, lang, label, if short { flag::SHORT_PER } else { flag::FULL });
+                let mut flags = if short { flag::SHORT_PER } else { flag::FULL };
+                if !word_labels.is_empty() && word_labels.contains(&(lang_code(lang), key(label, Level::Key), &e.id)) {
+                    flags |= flag::WORD;
+                }
+                b.label(target, lang, label, flags);
             }
             entities.push(entry(e, &mut roles));
         }
         let patterns = b.keys.iter().map(HashMap::len).sum();
         let [exact, loose] = b.keys;
         let automata = [automaton(exact, Level::Key)?, automaton(loose, Level::Loose)?];
-        Ok(Self { entities, roles, countries, automata, lexicon_keys, patterns })
+        Ok(Self { entities, roles, countries, automata, lexicon_keys, place_cues, patterns })
     }
 }
 

@@ -39,11 +39,14 @@ pub struct KbInput {
     pub demonyms: Vec<KbSource>,
     /// `lang<TAB>phrase<TAB>role key` files.
     pub titles: Vec<KbSource>,
+    /// `lang<TAB>phrase<TAB>Q-id|cue` files: labels that are also ordinary words, and the words that mark them
+    /// as names.
+    pub word_senses: Vec<KbSource>,
 }
 
 impl KbInput {
-    /// Reads `kb_dir` (every `*.jsonl`, `places.jsonl` first, then by name; `lexicon/demonyms.tsv` and
-    /// `lexicon/titles.tsv` when present) and then `extra_kb_files`.
+    /// Reads `kb_dir` (every `*.jsonl`, `places.jsonl` first, then by name; `lexicon/demonyms.tsv`,
+    /// `lexicon/titles.tsv` and `lexicon/word_senses.tsv` when present) and then `extra_kb_files`.
     pub fn read(settings: &EntitySettings) -> Result<Self, EntityError> {
         let dir = &settings.kb_dir;
         let listing = std::fs::read_dir(dir).map_err(|source| EntityError::Io { path: dir.clone(), source })?;
@@ -60,7 +63,12 @@ impl KbInput {
         for path in files.iter().chain(&settings.extra_kb_files) {
             input.entities.push(KbSource::read(path)?);
         }
-        for (name, target) in [("demonyms.tsv", &mut input.demonyms), ("titles.tsv", &mut input.titles)] {
+        let lexicons = [
+            ("demonyms.tsv", &mut input.demonyms),
+            ("titles.tsv", &mut input.titles),
+            ("word_senses.tsv", &mut input.word_senses),
+        ];
+        for (name, target) in lexicons {
             let path = dir.join("lexicon").join(name);
             if path.is_file() {
                 target.push(KbSource::read(&path)?);
@@ -72,7 +80,7 @@ impl KbInput {
     /// A short hash of every source's name-independent content, in load order.
     pub fn version(&self) -> String {
         let mut hasher = Sha256::new();
-        for source in self.entities.iter().chain(&self.demonyms).chain(&self.titles) {
+        for source in self.entities.iter().chain(&self.demonyms).chain(&self.titles).chain(&self.word_senses) {
             hasher.update(source.text.as_bytes());
             hasher.update([0u8]);
         }

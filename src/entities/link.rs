@@ -2,13 +2,16 @@
 //!
 //! Document rules: names that are unambiguous anchor the document (their ids and countries raise candidates
 //! that agree with them); a title or demonym just before a name asks for a person; a bare surname links only
-//! when its full name came earlier, a title announces it, or the person is prominent; when two readings score
-//! within [`MARGIN`] the mention stays unlinked rather than guessed.
+//! when its full name came earlier, a title announces it, or the person is prominent; a label that is also an
+//! ordinary word (`مالي`, "financial") is a name only with evidence (the entity or a place in it named otherwise,
+//! or a cue word right before it: `في مالي`); when two readings score within [`MARGIN`] the mention stays
+//! unlinked rather than guessed.
 
 use std::collections::{HashMap, HashSet};
 
 use super::index::{flag, lang_code, Entry, Index, Target};
-use super::matcher::Candidate;
+use super::matcher::{Candidate, PROCLITICS};
+use super::normalize::{is_word_char, key, Level};
 use crate::contract::{EntityType, Field};
 
 /// Smallest score lead that lets the best reading of an ambiguous name be linked.
@@ -56,6 +59,10 @@ pub fn link(index: &Index, fields: &[FieldMatches<'_>], lang: &str) -> Vec<Linke
                 continue;
             }
             let cue = person_cue(index, f, i, lang);
+            let entity_refs = without_unsupported_words(index, &anchors, entity_refs, f.chars, c.start, lang);
+            if entity_refs.is_empty() {
+                continue;
+            }
             let Some((entity_type, entry, contested)) =
                 choose(index, &anchors, &full_seen, &entity_refs, cue.as_ref(), c, f.chars)
             else {
@@ -86,6 +93,51 @@ pub(super) fn entity_refs(c: &Candidate, lang: u16) -> Vec<(u32, u16)> {
             _ => None,
         })
         .collect()
+}
+
+/// Drops the readings of a mention that come only through labels that are also ordinary words, unless the
+/// document supports them: the entity named by another label, a place in it named (it is in the anchors'
+/// countries), or a cue word right before the mention.
+fn without_unsupported_words(
+    index: &Index,
+    anchors: &Anchors,
+    mut refs: Vec<(u32, u16)>,
+    chars: &[char],
+    start: usize,
+    lang: u16,
+) -> Vec<(u32, u16)> {
+    let word_only = |e: u32, refs: &[(u32, u16)]| refs.iter().filter(|r| r.0 == e).all(|r| r.1 & flag::WORD != 0);
+    if refs.iter().all(|r| r.1 & flag::WORD == 0) {
+        return refs;
+    }
+    let cued = place_cue_before(index, chars, start, lang);
+    let all = refs.clone();
+    refs.retain(|&(e, _)| {
+        let entry = &index.entities[e as usize];
+        !word_only(e, &all) || cued || anchors.ids.contains(&e) || anchors.countries.contains(&entry.id)
+    });
+    refs
+}
+
+/// Whether the word before `start` is a place cue of `lang`: a separate word (`في مالي`), or the last letter of
+/// proclitics glued to the mention (`بمالي`).
+fn place_cue_before(index: &Index, chars: &[char], start: usize, lang: u16) -> bool {
+    let is_cue =
+        |w: &str| index.place_cues.get(&key(w, Level::Key)).is_some_and(|langs| lang == 0 || langs.contains(&lang));
+    let glued: String = {
+        let mut g: Vec<char> = chars[..start].iter().rev().take_while(|c| is_word_char(**c)).copied().collect();
+        g.reverse();
+        g.into_iter().collect()
+    };
+    if let Some(last) = glued.chars().last() {
+        return is_cue(last.encode_utf8(&mut [0; 4]));
+    }
+    let before = chars[..start].iter().rev().skip_while(|c| c.is_whitespace());
+    let mut word: Vec<char> = before.take_while(|c| is_word_char(**c)).copied().collect();
+    word.reverse();
+    let word: String = word.into_iter().collect();
+    // The cue may carry a conjunction of its own (`وفي مالي`).
+    !word.is_empty() && (is_cue(&word) || PROCLITICS.iter().any(|p| word.strip_prefix(p).is_some_and(is_cue)))
 }
 
 /// A title/demonym chain right before a mention: `الرئيس الروسي`, `Russian President`.
@@ -140,7 +192,9 @@ impl Anchors {
         let mut countries = HashSet::new();
         for c in fields.iter().flat_map(|f| &f.candidates) {
             let refs = entity_refs(c, lang);
-            let mut entities = refs.iter().filter(|(_, fl)| fl & flag::FULL != 0).map(|&(e, _)| e);
+            // A label that is also a word anchors nothing: `دعم مالي` ("financial support") names no country.
+            let mut entities =
+                refs.iter().filter(|(_, fl)| fl & flag::FULL != 0 && fl & flag::WORD == 0).map(|&(e, _)| e);
             let Some(first) = entities.next() else {
                 if refs.is_empty() {
                     if let Some(country) = c.refs.iter().find_map(|r| match r.target {

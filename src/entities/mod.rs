@@ -116,7 +116,8 @@ impl EntityTagger {
     pub fn from_entities(input: &KbInput, entities: &[kb::KbEntity]) -> Result<Self, EntityError> {
         let titles = kb::parse_lexicon(&input.titles)?;
         let demonyms = kb::parse_lexicon(&input.demonyms)?;
-        let index = Index::build(entities, &titles, &demonyms)?;
+        let word_senses = kb::parse_lexicon(&input.word_senses)?;
+        let index = Index::build(entities, &titles, &demonyms, &word_senses)?;
         Ok(Self { index: Arc::new(index), version: input.version() })
     }
 

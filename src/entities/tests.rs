@@ -104,6 +104,21 @@ fn name_particles_do_not_carry_a_persons_id() {
 }
 
 #[test]
+fn a_label_that_is_also_a_word_links_only_with_evidence() {
+    // `مالي` is Mali and "financial". The shipped lexicon marks it; with no evidence it is no entity at all.
+    let t = tagger().tag(None, "أعلنت الحكومة عن دعم مالي جديد، وقال الوزير إن العجز مالي بحت.", "ar");
+    assert!(t.entities.is_empty(), "{:?}", links(&t));
+    // A cue word before it (separate or glued as a proclitic) makes it the country.
+    let t = tagger().tag(None, "وقال المتحدث إن الهجوم وقع في مالي، وإن الوفد وصل بمالي أمس، وفي مالي قال.", "ar");
+    assert_eq!(links(&t), vec![pair("مالي", "Q912"), pair("مالي", "Q912"), pair("مالي", "Q912")]);
+    // So does a place in it named elsewhere in the document; the financial reading stays out of the anchors.
+    let t = tagger().tag(None, "وصل الوفد إلى باماكو. وأعلنت مالي دعما ماليا للمزارعين.", "ar");
+    assert!(links(&t).contains(&pair("مالي", "Q912")), "{:?}", links(&t));
+    let t = tagger().tag(None, "أقر البرلمان دعم مالي للمزارعين ودعم مالي آخر للصيادين.", "ar");
+    assert!(t.entities.is_empty(), "{:?}", links(&t));
+}
+
+#[test]
 fn ordinary_words_inside_full_names_are_not_partial_names() {
     // `علي` folds as the preposition `على`, `حتي` as `حتى` "until"; `الله`, a regnal ordinal and the honorific
     // `سعادة` close or open many names. None is a person alone.
