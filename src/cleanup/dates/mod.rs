@@ -127,6 +127,14 @@ fn label_before(toks: &[Tok], start: usize) -> Label {
 
 /// The nearest label word before the date, if there is one.
 fn explicit_label(toks: &[Tok], start: usize) -> Option<Label> {
+    toks.iter().rev().filter(|t| t.end <= start).find_map(|t| match &t.kind {
+        Kind::Word(w) => label_word(w),
+        _ => None,
+    })
+}
+
+/// What a folded word says of the date after it, if it is a label.
+fn label_word(w: &str) -> Option<Label> {
     const UPDATED: &[&str] = &[
         "updated",
         "update",
@@ -160,17 +168,46 @@ fn explicit_label(toks: &[Tok], start: usize) -> Option<Label> {
         "منتشر",
         "发布",
     ];
-    for tok in toks.iter().rev().filter(|t| t.end <= start) {
-        if let Kind::Word(w) = &tok.kind {
-            if UPDATED.contains(&w.as_str()) {
-                return Some(Label::Updated);
-            }
-            if PUBLISHED.contains(&w.as_str()) {
-                return Some(Label::Published);
-            }
-        }
+    if UPDATED.contains(&w) {
+        Some(Label::Updated)
+    } else if PUBLISHED.contains(&w) {
+        Some(Label::Published)
+    } else {
+        None
     }
-    None
+}
+
+/// A line printing the publication and the revision side by side with no separator between them ("Updated
+/// November 11, 2022 8:23 PM ET Originally published November 9, 2022 11:01 AM ET", "December 3, 2025.
+/// Updated: December 7, 2025"): cut before each label word, every piece a dateline, the publication's date.
+pub(super) fn paired_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
+    if exceeds_words(line, 2 * DATELINE_MAX_WORDS) {
+        return None;
+    }
+    let folded = parse::fold_text(line.trim());
+    let toks = parse::tokenize(&folded);
+    let cuts: Vec<usize> = toks
+        .iter()
+        .filter(|t| matches!(&t.kind, Kind::Word(w) if label_word(w).is_some()))
+        .map(|t| t.start)
+        .filter(|&c| c > 0)
+        .collect();
+    if cuts.is_empty() {
+        return None;
+    }
+    let bounds: Vec<usize> = std::iter::once(0).chain(cuts).chain(std::iter::once(folded.len())).collect();
+    let mut dated = Vec::new();
+    for w in bounds.windows(2) {
+        let piece = &folded[w[0]..w[1]];
+        if piece.split_whitespace().next().is_none() {
+            continue;
+        }
+        dated.push(labelled_dateline(piece, ctx)?);
+    }
+    if dated.len() < 2 {
+        return None;
+    }
+    dated.iter().find(|(_, l)| *l == Label::Published).or(dated.first()).copied()
 }
 
 /// Most words a dateline may have (date, weekday, labels and a place included).

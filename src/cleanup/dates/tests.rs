@@ -230,3 +230,36 @@ fn glued_inline_elements_are_read_apart() {
     assert_eq!(row("Garden TipsMARCH 2, 2021Updated: MAY 5, 2024"), Some(("2021-03-02".to_owned(), Label::Published)));
     assert_eq!(row("ReviewsOctober 9, 2019"), Some(("2019-10-09".to_owned(), Label::Published)));
 }
+
+#[test]
+fn a_byline_after_the_date_is_a_meta_row() {
+    let c = ctx();
+    let row = |s: &str| meta_row(s, &c).map(|(d, _)| d.render());
+    assert_eq!(row("June 4, 2022 By Nora Vik In").as_deref(), Some("2022-06-04"));
+    assert_eq!(row("4 June 2022 by Nora Vik and Ole Dahl").as_deref(), Some("2022-06-04"));
+    // Words before the date, or a sentence after the opener, make it running text.
+    assert_eq!(row("Seen June 4, 2022 by Nora Vik").as_deref(), None);
+    assert_eq!(row("June 4, 2022 by the river the old mill burned down at night").as_deref(), None);
+}
+
+#[test]
+fn a_year_glued_to_the_next_element_is_read() {
+    let c = ctx();
+    assert_eq!(line("Aug 14, 20247 mins", &c).as_deref(), Some("2024-08-14"));
+    assert_eq!(line("14 August 202311:05 AM", &c).as_deref(), Some("2023-08-14"));
+    // Five digits alone are a number, not a year.
+    assert_eq!(line("Aug 14, 20247", &c).as_deref(), None);
+}
+
+#[test]
+fn a_line_with_publication_and_revision_gives_the_publication() {
+    let c = ctx();
+    let row = |s: &str| meta_row(s, &c).map(|(d, label)| (d.render(), label));
+    assert_eq!(
+        row("Updated May 2, 2021 9:10 AM ET Originally published April 30, 2021 7:00 AM ET"),
+        Some(("2021-04-30T07:00:00".to_owned(), Label::Published))
+    );
+    assert_eq!(row("April 30, 2021. Updated: May 2, 2021"), Some(("2021-04-30".to_owned(), Label::Published)));
+    // Only an update.
+    assert_eq!(row("Last updated: May 2, 2021"), Some(("2021-05-02".to_owned(), Label::Updated)));
+}

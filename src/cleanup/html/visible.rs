@@ -4,6 +4,8 @@
 //! last revised, or carries a headline rewritten for search engines; the benchmarks (and readers) go by the
 //! page, so the visible headline and dateline win when they can be found.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use dom_query::Document;
 
@@ -47,6 +49,8 @@ pub struct Visible {
     pub authors: Vec<String>,
     /// Whether the headline was found in the page text, so the absence of a dateline near it means something.
     pub anchored: bool,
+    /// Dated lines of quoted or preformatted material, which date what they quote.
+    quoted: HashSet<String>,
 }
 
 /// Reads the visible headline and dateline; `titles` are the page's declared titles (JSON-LD, Open Graph,
@@ -71,6 +75,16 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
     doc.select("body script:not([type='application/ld+json']), body style").replace_with_html(" ");
     let Some(body) = doc.try_select("body") else { return out };
     let text = body.formatted_text();
+    // Mail headers and logs in `<pre>`/`<code>`, embedded posts and quotations in `<blockquote>` carry the
+    // dates of what they quote ("Date: Fri, 1 Feb 2002 11:53:40 -0500", "— Ann (@ann) March 3, 2024").
+    out.quoted = doc
+        .select("body pre, body code, body blockquote")
+        .iter()
+        .flat_map(|n| {
+            let text = n.formatted_text();
+            text.lines().filter(|l| l.chars().any(char::is_numeric)).map(normalize::inline).collect::<Vec<_>>()
+        })
+        .collect();
     let lines: Vec<String> =
         text.lines().map(normalize::inline).filter(|l| !l.is_empty() && l.chars().count() <= 160).collect();
     // Anchor on the headline; without an `<h1>`, on a declared title printed as a line of its own.
@@ -93,6 +107,7 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
             .enumerate()
             .skip(from)
             .take(at + DATELINE_AFTER + reach + 1 - from)
+            .filter(|(_, l)| !out.quoted.contains(l.as_str()))
             .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label)))
             .collect();
         let listed = in_lists(&dated, at, &lines);
@@ -127,7 +142,7 @@ impl Visible {
         let mut found: Option<PubDate> = None;
         let lines: Vec<String> = self.text.lines().map(normalize::inline).filter(|l| !l.is_empty()).collect();
         for (i, line) in lines.iter().enumerate() {
-            if line.chars().count() > 160 || !line.chars().any(char::is_numeric) {
+            if line.chars().count() > 160 || !line.chars().any(char::is_numeric) || self.quoted.contains(line) {
                 continue;
             }
             // The label may stand in an element of its own on the line before ("Published" / "July 8, 2025").
@@ -290,6 +305,19 @@ mod tests {
         assert_eq!(page("<p>April 13, 2023</p>"), None);
         assert_eq!(page("<p>Posted on April 13, 2023</p><p>Posted on May 2, 2023</p>"), None);
         assert_eq!(page("<div>Reviewed</div><div>Feb 2, 2023</div>"), None);
+    }
+
+    #[test]
+    fn quoted_and_preformatted_dates_are_not_the_dateline() {
+        let ctx = DateContext::default();
+        let html = r#"<html><body><h1>How the old port was built</h1><p>It began with a note on the list:</p>
+            <pre>Date: Tue, 5 Mar 2002 10:11:12 +0000
+From: Ann Roe
+Subject: first boot</pre><blockquote><p>Posted on March 9, 2002</p></blockquote>
+            <p>Water reached the old town on Sunday night.</p></body></html>"#;
+        let v = read(&Document::from(html), &["How the old port was built"], &ctx);
+        assert!(v.near.is_empty(), "{:?}", v.near);
+        assert_eq!(v.stated_publication(&ctx), None);
     }
 
     #[test]
