@@ -96,10 +96,11 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
         return None;
     }
     if let Some(found) = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive())) {
-        if residual_words(&toks, found.start, found.end) <= 3 {
-            return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
+        if residual_words(&toks, found.start, found.end) > 3 {
+            return None;
         }
-        return None;
+        let found = earlier_twin(&folded, &toks, &found, ctx).unwrap_or(found);
+        return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
     }
     // A relative expression is a dateline only when it is the whole line (labels and a time aside): "اليوم"
     // or "today" inside a headline, a kicker or a site name ("اليوم السابع") dates nothing.
@@ -117,6 +118,17 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
         }
     }
     Some((date, label_before(&toks, span.0)))
+}
+
+/// Themes print the publication and the revision in two elements side by side, unlabelled, and the revision
+/// often first ("May 21, 2025April 24, 2025 by Ann", one of them styled away): of two dates with nothing but
+/// punctuation between them, the earlier is the publication, as a revision cannot precede it.
+fn earlier_twin(folded: &str, toks: &[Tok], first: &parse::Found, ctx: &DateContext) -> Option<parse::Found> {
+    let next = toks.iter().position(|t| t.start >= first.end)?;
+    let second = parse::find(folded, &toks[next..], ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
+    let between = toks[next..].iter().take_while(|t| t.end <= second.start);
+    let adjacent = between.clone().all(|t| matches!(t.kind, Kind::Punct(_)));
+    (adjacent && second.date.date < first.date.date).then_some(second)
 }
 
 /// The nearest label word before the date decides: "Originally published in 2022. Last updated on …" is an

@@ -263,3 +263,10 @@ fn a_line_with_publication_and_revision_gives_the_publication() {
     // Only an update.
     assert_eq!(row("Last updated: May 2, 2021"), Some(("2021-05-02".to_owned(), Label::Updated)));
 }
+
+#[test]
+fn of_two_unlabelled_dates_side_by_side_the_earlier_is_the_publication() {
+    let c = ctx();
+    assert_eq!(line("June 30, 2024July 2, 2023 by Ann", &c).as_deref(), Some("2023-07-02"));
+    assert_eq!(line("July 2, 2023 June 30, 2024", &c).as_deref(), Some("2023-07-02"));
+}

@@ -197,6 +197,20 @@ fn in_lists(dated: &[(usize, PubDate, Label)], at: usize, lines: &[String]) -> V
             listed[k] = dated[k + 1].0 - dated[k].0 <= spacing && shape(dated[k].0) == shape(dated[k + 1].0);
         }
     }
+    // A list that ends just above the headline (a "Recent news" column before the story): its last items sit
+    // beside the headline, but a run of lines printed alike, each close to the next, is the list's.
+    let above: Vec<usize> = (0..dated.len()).filter(|&k| dated[k].0 < at).collect();
+    if let Some(&last) = above.last() {
+        let shape = |k: usize| lines.get(dated[k].0).map(|l| shape(l));
+        let run = above
+            .windows(2)
+            .rev()
+            .take_while(|w| dated[w[1]].0 - dated[w[0]].0 <= LIST_GAP && shape(w[0]) == shape(last))
+            .count();
+        if run + 1 >= LIST_MIN {
+            above[above.len() - run - 1..].iter().for_each(|&k| listed[k] = true);
+        }
+    }
     listed
 }
 
@@ -285,6 +299,26 @@ mod tests {
         let near: Vec<String> =
             read(&doc, &["Summer events by the river"], &ctx).near.iter().map(|n| n.date.render()).collect();
         assert_eq!(near, vec!["2024-05-26".to_owned()]);
+    }
+
+    #[test]
+    fn a_list_ending_just_above_the_headline_is_not_its_dateline() {
+        let ctx = DateContext::default();
+        let recent: String = ["Board named", "Exam news", "Old friend remembered"]
+            .iter()
+            .zip(["12/17/2025", "12/16/2025", "12/04/2025"])
+            .map(|(t, d)| format!("<li><p>{t}</p><p>{d}</p></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><ul>{recent}</ul><h1>Rivers rise after the storm</h1><p>Water reached the old town \
+             on Sunday night and kept rising.</p></body></html>"
+        );
+        let v = read(&Document::from(html.as_str()), &["Rivers rise after the storm"], &ctx);
+        assert!(v.near.is_empty(), "{:?}", v.near);
+        // One dateline above the headline is its own.
+        let html = "<html><body><p>12/04/2025</p><h1>Rivers rise after the storm</h1></body></html>";
+        let v = read(&Document::from(html), &["Rivers rise after the storm"], &ctx);
+        assert_eq!(v.near.len(), 1);
     }
 
     #[test]
