@@ -100,6 +100,9 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
             return None;
         }
         let found = earlier_twin(&folded, &toks, &found, ctx).unwrap_or(found);
+        if validity_before(&toks, found.start) {
+            return None;
+        }
         return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
     }
     // A relative expression is a dateline only when it is the whole line (labels and a time aside): "اليوم"
@@ -129,6 +132,37 @@ fn earlier_twin(folded: &str, toks: &[Tok], first: &parse::Found, ctx: &DateCont
     let between = toks[next..].iter().take_while(|t| t.end <= second.start);
     let adjacent = between.clone().all(|t| matches!(t.kind, Kind::Punct(_)));
     (adjacent && second.date.date < first.date.date).then_some(second)
+}
+
+/// A date that opens or closes a period ("Effective beginning 6/2/2025:", "Valid until May 3, 2024",
+/// "Deadline: March 1, 2025", "Gültig bis 3. Mai 2024") dates a rule, an offer or an event, not the page.
+fn validity_before(toks: &[Tok], start: usize) -> bool {
+    const VALIDITY: &[&str] = &[
+        "effective",
+        "beginning",
+        "starting",
+        "until",
+        "deadline",
+        "expires",
+        "expiry",
+        "valid",
+        "gultig",
+        "gueltig",
+        "valable",
+        "jusqu",
+        "vigente",
+        "hasta",
+        "действует",
+        "gecerli",
+    ];
+    toks.iter().filter(|t| t.end <= start).any(|t| matches!(&t.kind, Kind::Word(w) if VALIDITY.contains(&w.as_str())))
+}
+
+/// Whether a line names the publication anywhere ("Originally published in March 2022. Last updated on …"):
+/// its revision date then comes after a publication the line states only in part.
+pub fn names_publication(line: &str) -> bool {
+    let folded = parse::fold_text(line);
+    parse::tokenize(&folded).iter().any(|t| matches!(&t.kind, Kind::Word(w) if label_word(w) == Some(Label::Published)))
 }
 
 /// The nearest label word before the date decides: "Originally published in 2022. Last updated on …" is an

@@ -270,3 +270,18 @@ fn of_two_unlabelled_dates_side_by_side_the_earlier_is_the_publication() {
     assert_eq!(line("June 30, 2024July 2, 2023 by Ann", &c).as_deref(), Some("2023-07-02"));
     assert_eq!(line("July 2, 2023 June 30, 2024", &c).as_deref(), Some("2023-07-02"));
 }
+
+#[test]
+fn validity_and_event_dates_are_not_datelines() {
+    let c = ctx();
+    assert_eq!(line("Effective beginning 6/2/2025:", &c), None);
+    assert_eq!(line("Valid until May 3, 2024", &c), None);
+    assert_eq!(line("Gültig bis 3. Mai 2024", &c), None);
+    assert_eq!(line("Published May 3, 2024", &c).as_deref(), Some("2024-05-03"));
+}
+
+#[test]
+fn a_revision_line_naming_the_publication_is_told_apart() {
+    assert!(names_publication("Originally published in March 2022. Last updated on December 20, 2024."));
+    assert!(!names_publication("Last updated on December 20, 2024."));
+}

@@ -108,7 +108,11 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
             .skip(from)
             .take(at + DATELINE_AFTER + reach + 1 - from)
             .filter(|(_, l)| !out.quoted.contains(l.as_str()))
-            .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label)))
+            .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label, l)))
+            // A revision on a line that names the publication without its day ("Originally published in March
+            // 2022. Last updated on December 20, 2024") is not the publication, and the line gives no other.
+            .filter(|&(.., label, l)| label == Label::Published || !dates::names_publication(l))
+            .map(|(i, d, label, _)| (i, d, label))
             .collect();
         let listed = in_lists(&dated, at, &lines);
         out.near = dated
@@ -339,6 +343,17 @@ mod tests {
         assert_eq!(page("<p>April 13, 2023</p>"), None);
         assert_eq!(page("<p>Posted on April 13, 2023</p><p>Posted on May 2, 2023</p>"), None);
         assert_eq!(page("<div>Reviewed</div><div>Feb 2, 2023</div>"), None);
+    }
+
+    #[test]
+    fn a_revision_after_a_publication_given_in_part_is_not_a_dateline() {
+        let ctx = DateContext::default();
+        let page = |line: &str| {
+            let html = format!("<html><body><h1>Rivers rise after the storm</h1><p>{line}</p></body></html>");
+            read(&Document::from(html.as_str()), &["Rivers rise after the storm"], &ctx).near.len()
+        };
+        assert_eq!(page("Originally published in March 2022. Last updated on December 20, 2024."), 0);
+        assert_eq!(page("Last updated on December 20, 2024."), 1);
     }
 
     #[test]
