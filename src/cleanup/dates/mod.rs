@@ -99,7 +99,11 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
         if residual_words(&toks, found.start, found.end) > 3 {
             return None;
         }
-        let found = earlier_twin(&folded, &toks, &found, ctx).unwrap_or(found);
+        let found = match twin(&folded, &toks, &found, ctx) {
+            Some(Twin::Range) => return None,
+            Some(Twin::Earlier(earlier)) => earlier,
+            None => found,
+        };
         if validity_before(&toks, found.start) {
             return None;
         }
@@ -123,19 +127,48 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
     Some((date, label_before(&toks, span.0)))
 }
 
+/// Whether a short line's first date opens a period ("2025-12-12 - 2025-12-17").
+fn is_period(line: &str, ctx: &DateContext) -> bool {
+    if exceeds_words(line, 2 * DATELINE_MAX_WORDS) {
+        return false;
+    }
+    let folded = parse::fold_text(line.trim());
+    let toks = parse::tokenize(&folded);
+    let first = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive()));
+    first.is_some_and(|f| matches!(twin(&folded, &toks, &f, ctx), Some(Twin::Range)))
+}
+
+/// A second date right after a line's first one.
+enum Twin {
+    /// "2025-12-12 - 2025-12-17", "May 3 – May 5, 2024": a period (an event, a sprint), not a publication.
+    Range,
+    /// The earlier of two dates printed side by side with no dash between them.
+    Earlier(parse::Found),
+}
+
 /// Themes print the publication and the revision in two elements side by side, unlabelled, and the revision
 /// often first ("May 21, 2025April 24, 2025 by Ann", one of them styled away): of two dates with nothing but
-/// punctuation between them, the earlier is the publication, as a revision cannot precede it.
-fn earlier_twin(folded: &str, toks: &[Tok], first: &parse::Found, ctx: &DateContext) -> Option<parse::Found> {
+/// punctuation between them, the earlier is the publication, as a revision cannot precede it. A dash or "to"
+/// between them makes the pair a period.
+fn twin(folded: &str, toks: &[Tok], first: &parse::Found, ctx: &DateContext) -> Option<Twin> {
     let next = toks.iter().position(|t| t.start >= first.end)?;
     let second = parse::find(folded, &toks[next..], ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
-    let between = toks[next..].iter().take_while(|t| t.end <= second.start);
-    let adjacent = between.clone().all(|t| matches!(t.kind, Kind::Punct(_)));
-    (adjacent && second.date.date < first.date.date).then_some(second)
+    let between: Vec<&Tok> = toks[next..].iter().take_while(|t| t.end <= second.start).collect();
+    let range = between.iter().any(|t| match &t.kind {
+        Kind::Punct(c) => matches!(c, '-' | '–' | '—' | '~'),
+        Kind::Word(w) => matches!(w.as_str(), "to" | "bis" | "au" | "al" | "till" | "through"),
+        Kind::Num(..) => false,
+    });
+    if range {
+        return Some(Twin::Range);
+    }
+    let adjacent = between.iter().all(|t| matches!(t.kind, Kind::Punct(_)));
+    (adjacent && second.date.date < first.date.date).then_some(Twin::Earlier(second))
 }
 
 /// A date that opens or closes a period ("Effective beginning 6/2/2025:", "Valid until May 3, 2024",
-/// "Deadline: March 1, 2025", "Gültig bis 3. Mai 2024") dates a rule, an offer or an event, not the page.
+/// "Deadline: March 1, 2025", "Gültig bis 3. Mai 2024") or names an event ("Termin: 21.02.2020, 19 Uhr",
+/// "Event date: …") dates a rule, an offer or an event, not the page.
 fn validity_before(toks: &[Tok], start: usize) -> bool {
     const VALIDITY: &[&str] = &[
         "effective",
@@ -152,6 +185,10 @@ fn validity_before(toks: &[Tok], start: usize) -> bool {
         "jusqu",
         "vigente",
         "hasta",
+        "event",
+        "evenement",
+        "evento",
+        "termin",
         "действует",
         "gecerli",
     ];

@@ -5,8 +5,8 @@
 //! line as a whole has too many words to pass as a dateline, while the date's own part is one.
 
 use super::parse::{self, Kind, Tok};
-use super::residual_words;
 use super::{exceeds_words, explicit_label, is_dateline_word, label_before, labelled_dateline, paired_dateline};
+use super::{is_period, residual_words, validity_before};
 use super::{DateContext, Label, PubDate};
 
 /// Most words a meta row may have in all.
@@ -30,7 +30,7 @@ pub fn meta_row(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
         return Some(found);
     }
     let line = unglued.as_str();
-    if exceeds_words(line, ROW_MAX_WORDS) {
+    if exceeds_words(line, ROW_MAX_WORDS) || is_period(line, ctx) {
         return None;
     }
     let mut found = None;
@@ -81,7 +81,7 @@ fn part_dateline(part: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
     let folded = parse::fold_text(part);
     let toks = parse::tokenize(&folded);
     let found = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
-    if residual_words(&toks, found.start, found.end) > 1 {
+    if residual_words(&toks, found.start, found.end) > 1 || validity_before(&toks, found.start) {
         return None;
     }
     ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)))

@@ -277,6 +277,8 @@ fn validity_and_event_dates_are_not_datelines() {
     assert_eq!(line("Effective beginning 6/2/2025:", &c), None);
     assert_eq!(line("Valid until May 3, 2024", &c), None);
     assert_eq!(line("Gültig bis 3. Mai 2024", &c), None);
+    assert_eq!(line("Termin: 21.02.2020, 19 Uhr", &c), None);
+    assert_eq!(meta_row("Termin: 21.02.2020, 19 Uhr", &c), None);
     assert_eq!(line("Published May 3, 2024", &c).as_deref(), Some("2024-05-03"));
 }
 
@@ -284,4 +286,12 @@ fn validity_and_event_dates_are_not_datelines() {
 fn a_revision_line_naming_the_publication_is_told_apart() {
     assert!(names_publication("Originally published in March 2022. Last updated on December 20, 2024."));
     assert!(!names_publication("Last updated on December 20, 2024."));
+}
+
+#[test]
+fn a_period_is_not_a_dateline() {
+    let c = ctx();
+    assert_eq!(line("DATE: 2025-12-12 - 2025-12-17", &c), None);
+    assert_eq!(meta_row("DATE: 2025-12-12 - 2025-12-17", &c), None);
+    assert_eq!(line("May 3, 2024 – May 5, 2024", &c), None);
 }

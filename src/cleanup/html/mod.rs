@@ -109,7 +109,7 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
 }
 
 /// `Headline | Site`, `Headline - Site`: the headline is the first part when it is long enough to be one.
-fn strip_site_name(title: &str) -> String {
+pub(super) fn strip_site_name(title: &str) -> String {
     for sep in [" | ", " – ", " — ", " - ", " • ", " :: ", " « ", " » "] {
         if let Some((head, _)) = title.split_once(sep) {
             if head.split_whitespace().count() >= 3 {

@@ -29,6 +29,9 @@ pub struct Near {
     pub label: Label,
 }
 
+/// Lines searched for a headline that only resembles a declared title (headlines stand near the top).
+const MAX_HEADLINE_SCAN: usize = 400;
+
 /// Datelines this close together (in lines) belong to one list: related posts, comments, a table of figures.
 const LIST_GAP: usize = 4;
 /// A list has at least this many dated items.
@@ -90,10 +93,20 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
     // Anchor on the headline; without an `<h1>`, on a declared title printed as a line of its own.
     let at = match out.title.as_deref() {
         Some(title) => lines.iter().position(|l| l == title).or_else(|| lines.iter().position(|l| l.contains(title))),
-        None => titles.iter().find_map(|t| {
-            let t = normalize::inline(t);
-            lines.iter().position(|l| !t.is_empty() && *l == t)
-        }),
+        None => {
+            // The declared title as printed, else without the site name `<title>` carries ("Headline | Site"),
+            // else a line of headline length that says what a declared title says.
+            let exact = |t: String| lines.iter().position(|l| !t.is_empty() && *l == t);
+            titles
+                .iter()
+                .find_map(|t| exact(normalize::inline(t)))
+                .or_else(|| titles.iter().find_map(|t| exact(normalize::inline(&super::strip_site_name(t)))))
+                .or_else(|| {
+                    lines.iter().take(MAX_HEADLINE_SCAN).position(|l| {
+                        (4..=30).contains(&l.split_whitespace().count()) && titles.iter().any(|t| similar(l, t))
+                    })
+                })
+        }
     };
     if let Some(at) = at {
         out.anchored = true;
@@ -354,6 +367,25 @@ mod tests {
         };
         assert_eq!(page("Originally published in March 2022. Last updated on December 20, 2024."), 0);
         assert_eq!(page("Last updated on December 20, 2024."), 1);
+    }
+
+    #[test]
+    fn without_an_h1_the_headline_is_the_declared_title_as_printed() {
+        let ctx = DateContext::default();
+        let page = |head: &str| {
+            let html = format!(
+                "<html><body><div>Home</div><div class='t'>{head}</div><div>12 May 2024</div>\
+                 <p>Water reached the old town on Sunday night.</p></body></html>"
+            );
+            read(&Document::from(html.as_str()), &["Rivers rise after the storm | Daily Courier"], &ctx)
+        };
+        // Printed without the site name the declared title carries.
+        let v = page("Rivers rise after the storm");
+        assert!(v.anchored);
+        assert_eq!(v.near.first().map(|n| n.date.render()).as_deref(), Some("2024-05-12"));
+        // Reworded, but saying what the declared title says.
+        assert!(page("Rivers rise again after the big storm").anchored);
+        assert!(!page("Welcome to our site").anchored);
     }
 
     #[test]
