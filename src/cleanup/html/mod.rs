@@ -57,6 +57,9 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
         prints: Some(&prints),
         stated: Some(&stated),
         anchored: seen.anchored,
+        front_page: absolute_url
+            .and_then(|u| url::Url::parse(u).ok())
+            .is_some_and(|u| u.path().trim_matches('/').is_empty() && u.query().is_none()),
         meta: meta.dates,
         extractor: None,
     };
