@@ -30,7 +30,7 @@ pub fn meta_row(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
         return Some(found);
     }
     let line = unglued.as_str();
-    if exceeds_words(line, ROW_MAX_WORDS) || is_period(line, ctx) {
+    if exceeds_words(line, ROW_MAX_WORDS) || (may_be_period(line) && is_period(line, ctx)) {
         return None;
     }
     let mut found = None;
@@ -139,6 +139,13 @@ fn after_byline(part: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
         return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
     }
     None
+}
+
+/// A cheap test before [`is_period`] reads the line: a period needs a dash or a word between its dates.
+fn may_be_period(line: &str) -> bool {
+    const BETWEEN: [&str; 6] = ["to", "bis", "au", "al", "till", "through"];
+    line.contains(['-', '–', '—', '~'])
+        || line.split_whitespace().any(|w| BETWEEN.iter().any(|b| w.eq_ignore_ascii_case(b)))
 }
 
 /// "May 18, 2023 By Ann Lee In": the date first, then a byline (an opener right after the date and at most

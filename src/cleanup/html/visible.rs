@@ -78,11 +78,14 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
     doc.select("body script:not([type='application/ld+json']), body style").replace_with_html(" ");
     let Some(body) = doc.try_select("body") else { return out };
     let text = body.formatted_text();
-    // Mail headers and logs in `<pre>`/`<code>`, embedded posts and quotations in `<blockquote>` carry the
+    // Mail headers and logs in `<pre>`, embedded posts and quotations in `<blockquote>` carry the
     // dates of what they quote ("Date: Fri, 1 Feb 2002 11:53:40 -0500", "— Ann (@ann) March 3, 2024").
+    // Code blocks sit in `<pre>`; inline `<code>` holds no dates worth the walk. Only blocks with a digit are
+    // laid out as lines.
     out.quoted = doc
-        .select("body pre, body code, body blockquote")
+        .select("pre, blockquote")
         .iter()
+        .filter(|n| n.text().chars().any(char::is_numeric))
         .flat_map(|n| {
             let text = n.formatted_text();
             text.lines().filter(|l| l.chars().any(char::is_numeric)).map(normalize::inline).collect::<Vec<_>>()
