@@ -96,10 +96,18 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
         return None;
     }
     if let Some(found) = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive())) {
-        if residual_words(&toks, found.start, found.end) <= 3 {
-            return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
+        if residual_words(&toks, found.start, found.end) > 3 {
+            return None;
         }
-        return None;
+        let found = match twin(&folded, &toks, &found, ctx) {
+            Some(Twin::Range) => return None,
+            Some(Twin::Earlier(earlier)) => earlier,
+            None => found,
+        };
+        if validity_before(&toks, found.start) {
+            return None;
+        }
+        return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
     }
     // A relative expression is a dateline only when it is the whole line (labels and a time aside): "اليوم"
     // or "today" inside a headline, a kicker or a site name ("اليوم السابع") dates nothing.
@@ -119,6 +127,81 @@ pub fn labelled_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Labe
     Some((date, label_before(&toks, span.0)))
 }
 
+/// Whether a short line's first date opens a period ("2025-12-12 - 2025-12-17").
+fn is_period(line: &str, ctx: &DateContext) -> bool {
+    if exceeds_words(line, 2 * DATELINE_MAX_WORDS) {
+        return false;
+    }
+    let folded = parse::fold_text(line.trim());
+    let toks = parse::tokenize(&folded);
+    let first = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive()));
+    first.is_some_and(|f| matches!(twin(&folded, &toks, &f, ctx), Some(Twin::Range)))
+}
+
+/// A second date right after a line's first one.
+enum Twin {
+    /// "2025-12-12 - 2025-12-17", "May 3 – May 5, 2024": a period (an event, a sprint), not a publication.
+    Range,
+    /// The earlier of two dates printed side by side with no dash between them.
+    Earlier(parse::Found),
+}
+
+/// Themes print the publication and the revision in two elements side by side, unlabelled, and the revision
+/// often first ("May 21, 2025April 24, 2025 by Ann", one of them styled away): of two dates with nothing but
+/// punctuation between them, the earlier is the publication, as a revision cannot precede it. A dash or "to"
+/// between them makes the pair a period.
+fn twin(folded: &str, toks: &[Tok], first: &parse::Found, ctx: &DateContext) -> Option<Twin> {
+    let next = toks.iter().position(|t| t.start >= first.end)?;
+    let second = parse::find(folded, &toks[next..], ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
+    let between: Vec<&Tok> = toks[next..].iter().take_while(|t| t.end <= second.start).collect();
+    let range = between.iter().any(|t| match &t.kind {
+        Kind::Punct(c) => matches!(c, '-' | '–' | '—' | '~'),
+        Kind::Word(w) => matches!(w.as_str(), "to" | "bis" | "au" | "al" | "till" | "through"),
+        Kind::Num(..) => false,
+    });
+    if range {
+        return Some(Twin::Range);
+    }
+    let adjacent = between.iter().all(|t| matches!(t.kind, Kind::Punct(_)));
+    (adjacent && second.date.date < first.date.date).then_some(Twin::Earlier(second))
+}
+
+/// A date that opens or closes a period ("Effective beginning 6/2/2025:", "Valid until May 3, 2024",
+/// "Deadline: March 1, 2025", "Gültig bis 3. Mai 2024") or names an event ("Termin: 21.02.2020, 19 Uhr",
+/// "Event date: …") dates a rule, an offer or an event, not the page.
+fn validity_before(toks: &[Tok], start: usize) -> bool {
+    const VALIDITY: &[&str] = &[
+        "effective",
+        "beginning",
+        "starting",
+        "until",
+        "deadline",
+        "expires",
+        "expiry",
+        "valid",
+        "gultig",
+        "gueltig",
+        "valable",
+        "jusqu",
+        "vigente",
+        "hasta",
+        "event",
+        "evenement",
+        "evento",
+        "termin",
+        "действует",
+        "gecerli",
+    ];
+    toks.iter().filter(|t| t.end <= start).any(|t| matches!(&t.kind, Kind::Word(w) if VALIDITY.contains(&w.as_str())))
+}
+
+/// Whether a line names the publication anywhere ("Originally published in March 2022. Last updated on …"):
+/// its revision date then comes after a publication the line states only in part.
+pub fn names_publication(line: &str) -> bool {
+    let folded = parse::fold_text(line);
+    parse::tokenize(&folded).iter().any(|t| matches!(&t.kind, Kind::Word(w) if label_word(w) == Some(Label::Published)))
+}
+
 /// The nearest label word before the date decides: "Originally published in 2022. Last updated on …" is an
 /// update. No label reads as a publication.
 fn label_before(toks: &[Tok], start: usize) -> Label {
@@ -127,6 +210,14 @@ fn label_before(toks: &[Tok], start: usize) -> Label {
 
 /// The nearest label word before the date, if there is one.
 fn explicit_label(toks: &[Tok], start: usize) -> Option<Label> {
+    toks.iter().rev().filter(|t| t.end <= start).find_map(|t| match &t.kind {
+        Kind::Word(w) => label_word(w),
+        _ => None,
+    })
+}
+
+/// What a folded word says of the date after it, if it is a label.
+fn label_word(w: &str) -> Option<Label> {
     const UPDATED: &[&str] = &[
         "updated",
         "update",
@@ -160,17 +251,46 @@ fn explicit_label(toks: &[Tok], start: usize) -> Option<Label> {
         "منتشر",
         "发布",
     ];
-    for tok in toks.iter().rev().filter(|t| t.end <= start) {
-        if let Kind::Word(w) = &tok.kind {
-            if UPDATED.contains(&w.as_str()) {
-                return Some(Label::Updated);
-            }
-            if PUBLISHED.contains(&w.as_str()) {
-                return Some(Label::Published);
-            }
-        }
+    if UPDATED.contains(&w) {
+        Some(Label::Updated)
+    } else if PUBLISHED.contains(&w) {
+        Some(Label::Published)
+    } else {
+        None
     }
-    None
+}
+
+/// A line printing the publication and the revision side by side with no separator between them ("Updated
+/// November 11, 2022 8:23 PM ET Originally published November 9, 2022 11:01 AM ET", "December 3, 2025.
+/// Updated: December 7, 2025"): cut before each label word, every piece a dateline, the publication's date.
+pub(super) fn paired_dateline(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
+    if exceeds_words(line, 2 * DATELINE_MAX_WORDS) {
+        return None;
+    }
+    let folded = parse::fold_text(line.trim());
+    let toks = parse::tokenize(&folded);
+    let cuts: Vec<usize> = toks
+        .iter()
+        .filter(|t| matches!(&t.kind, Kind::Word(w) if label_word(w).is_some()))
+        .map(|t| t.start)
+        .filter(|&c| c > 0)
+        .collect();
+    if cuts.is_empty() {
+        return None;
+    }
+    let bounds: Vec<usize> = std::iter::once(0).chain(cuts).chain(std::iter::once(folded.len())).collect();
+    let mut dated = Vec::new();
+    for w in bounds.windows(2) {
+        let piece = &folded[w[0]..w[1]];
+        if piece.split_whitespace().next().is_none() {
+            continue;
+        }
+        dated.push(labelled_dateline(piece, ctx)?);
+    }
+    if dated.len() < 2 {
+        return None;
+    }
+    dated.iter().find(|(_, l)| *l == Label::Published).or(dated.first()).copied()
 }
 
 /// Most words a dateline may have (date, weekday, labels and a place included).

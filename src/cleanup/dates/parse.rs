@@ -132,6 +132,23 @@ fn plausible_year(y: u32) -> bool {
     (1990..=2100).contains(&y)
 }
 
+/// The year after a day and a month name. Text extraction glues neighbouring inline elements, so the year may
+/// carry the next element's leading digits ("Mar 27, 20255 mins", "November 9, 202211:01 AM"): five or six
+/// digits opening with a plausible year and followed by a word or a clock's colon are that year. No year has
+/// five digits, so nothing else reads this way.
+fn year_at(toks: &[Tok], k: usize) -> Option<i32> {
+    match num(toks, k)? {
+        (y, 4) if plausible_year(y) => Some(y as i32),
+        (v, len @ 5..=6) => {
+            let y = v / 10u32.pow(len as u32 - 4);
+            let glued_to = toks.get(k + 1).map(|t| &t.kind);
+            let tail = matches!(glued_to, Some(Kind::Word(_) | Kind::Punct(':')));
+            (plausible_year(y) && tail).then_some(y as i32)
+        }
+        _ => None,
+    }
+}
+
 /// Date part: `(year or None, month, day, first token, token after)`.
 type DateParts = (Option<i32>, u32, u32, usize, usize);
 
@@ -198,9 +215,9 @@ fn date_tokens(toks: &[Tok], month_first: bool) -> Option<DateParts> {
                 let j = skip_joiners(toks, skip_ordinal(toks, i + 1));
                 if let Some((m, after)) = month_at(toks, j) {
                     let k = skip_joiners(toks, after);
-                    return match num(toks, k) {
-                        Some((y, 4)) if plausible_year(y) => Some((Some(y as i32), u32::from(m), d, i, k + 1)),
-                        _ => Some((None, u32::from(m), d, i, after)),
+                    return match year_at(toks, k) {
+                        Some(y) => Some((Some(y), u32::from(m), d, i, k + 1)),
+                        None => Some((None, u32::from(m), d, i, after)),
                     };
                 }
                 // D/M/Y, D.M.Y, D-M-Y (or M/D/Y).
@@ -238,9 +255,9 @@ fn date_tokens(toks: &[Tok], month_first: bool) -> Option<DateParts> {
                 if dlen <= 2 {
                     // Ordinal suffixes: "November 18th".
                     let k = skip_joiners(toks, skip_ordinal(toks, after + 1));
-                    return match num(toks, k) {
-                        Some((y, 4)) if plausible_year(y) => Some((Some(y as i32), u32::from(m), d, i, k + 1)),
-                        _ => Some((None, u32::from(m), d, i, after + 1)),
+                    return match year_at(toks, k) {
+                        Some(y) => Some((Some(y), u32::from(m), d, i, k + 1)),
+                        None => Some((None, u32::from(m), d, i, after + 1)),
                     };
                 }
             }

@@ -5,7 +5,8 @@
 //! line as a whole has too many words to pass as a dateline, while the date's own part is one.
 
 use super::parse::{self, Kind, Tok};
-use super::{exceeds_words, explicit_label, is_dateline_word, label_before, labelled_dateline, residual_words};
+use super::{exceeds_words, explicit_label, is_dateline_word, label_before, labelled_dateline, paired_dateline};
+use super::{is_period, residual_words, validity_before};
 use super::{DateContext, Label, PubDate};
 
 /// Most words a meta row may have in all.
@@ -25,16 +26,20 @@ const OPENERS: &[&str] = &["by", "von", "par", "por", "di", "door", "بقلم"];
 /// part short, and the date's part a dateline or a byline followed by the date.
 pub fn meta_row(line: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
     let unglued = unglue(line);
-    if let Some(found) = labelled_dateline(&unglued, ctx) {
+    if let Some(found) = paired_dateline(&unglued, ctx).or_else(|| labelled_dateline(&unglued, ctx)) {
         return Some(found);
     }
     let line = unglued.as_str();
-    if exceeds_words(line, ROW_MAX_WORDS) {
+    if exceeds_words(line, ROW_MAX_WORDS) || (may_be_period(line) && is_period(line, ctx)) {
         return None;
     }
     let mut found = None;
     for part in split(line) {
-        let dated = if found.is_none() { part_dateline(part, ctx).or_else(|| after_byline(part, ctx)) } else { None };
+        let dated = if found.is_none() {
+            part_dateline(part, ctx).or_else(|| after_byline(part, ctx)).or_else(|| before_byline(part, ctx))
+        } else {
+            None
+        };
         match dated {
             Some(d) => found = Some(d),
             None if exceeds_words(part, PART_MAX_WORDS) => return None,
@@ -76,7 +81,7 @@ fn part_dateline(part: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
     let folded = parse::fold_text(part);
     let toks = parse::tokenize(&folded);
     let found = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
-    if residual_words(&toks, found.start, found.end) > 1 {
+    if residual_words(&toks, found.start, found.end) > 1 || validity_before(&toks, found.start) {
         return None;
     }
     ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)))
@@ -131,6 +136,32 @@ fn after_byline(part: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
     let stated = explicit_label(&toks, found.start) == Some(Label::Published);
     let after_max = if stated { 8 } else { 3 };
     if (1..=NAME_MAX_WORDS).contains(&names) && after <= after_max {
+        return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
+    }
+    None
+}
+
+/// A cheap test before [`is_period`] reads the line: a period needs a dash or a word between its dates.
+fn may_be_period(line: &str) -> bool {
+    const BETWEEN: [&str; 6] = ["to", "bis", "au", "al", "till", "through"];
+    line.contains(['-', '–', '—', '~'])
+        || line.split_whitespace().any(|w| BETWEEN.iter().any(|b| w.eq_ignore_ascii_case(b)))
+}
+
+/// "May 18, 2023 By Ann Lee In": the date first, then a byline (an opener right after the date and at most
+/// [`NAME_MAX_WORDS`] words after it: the names, and the "In" that templates put before a category link).
+fn before_byline(part: &str, ctx: &DateContext) -> Option<(PubDate, Label)> {
+    let folded = parse::fold_text(part);
+    let toks = parse::tokenize(&folded);
+    let found = parse::find(&folded, &toks, ctx.month_first, ctx.reference.map(|r| r.date_naive()))?;
+    let before = toks.iter().take_while(|t| t.end <= found.start).count();
+    if residual_words(&toks[..before], usize::MAX, usize::MAX) > 0 {
+        return None;
+    }
+    let mut after = toks.iter().filter(|t| t.start >= found.end && matches!(t.kind, Kind::Word(_)));
+    let opener = matches!(after.next().map(|t| &t.kind), Some(Kind::Word(w)) if OPENERS.contains(&w.as_str()));
+    let names = after.count();
+    if opener && (1..=NAME_MAX_WORDS).contains(&names) {
         return ctx.accept(found.date).map(|d| (d, label_before(&toks, found.start)));
     }
     None

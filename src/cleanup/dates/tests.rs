@@ -230,3 +230,68 @@ fn glued_inline_elements_are_read_apart() {
     assert_eq!(row("Garden TipsMARCH 2, 2021Updated: MAY 5, 2024"), Some(("2021-03-02".to_owned(), Label::Published)));
     assert_eq!(row("ReviewsOctober 9, 2019"), Some(("2019-10-09".to_owned(), Label::Published)));
 }
+
+#[test]
+fn a_byline_after_the_date_is_a_meta_row() {
+    let c = ctx();
+    let row = |s: &str| meta_row(s, &c).map(|(d, _)| d.render());
+    assert_eq!(row("June 4, 2022 By Nora Vik In").as_deref(), Some("2022-06-04"));
+    assert_eq!(row("4 June 2022 by Nora Vik and Ole Dahl").as_deref(), Some("2022-06-04"));
+    // Words before the date, or a sentence after the opener, make it running text.
+    assert_eq!(row("Seen June 4, 2022 by Nora Vik").as_deref(), None);
+    assert_eq!(row("June 4, 2022 by the river the old mill burned down at night").as_deref(), None);
+}
+
+#[test]
+fn a_year_glued_to_the_next_element_is_read() {
+    let c = ctx();
+    assert_eq!(line("Aug 14, 20247 mins", &c).as_deref(), Some("2024-08-14"));
+    assert_eq!(line("14 August 202311:05 AM", &c).as_deref(), Some("2023-08-14"));
+    // Five digits alone are a number, not a year.
+    assert_eq!(line("Aug 14, 20247", &c).as_deref(), None);
+}
+
+#[test]
+fn a_line_with_publication_and_revision_gives_the_publication() {
+    let c = ctx();
+    let row = |s: &str| meta_row(s, &c).map(|(d, label)| (d.render(), label));
+    assert_eq!(
+        row("Updated May 2, 2021 9:10 AM ET Originally published April 30, 2021 7:00 AM ET"),
+        Some(("2021-04-30T07:00:00".to_owned(), Label::Published))
+    );
+    assert_eq!(row("April 30, 2021. Updated: May 2, 2021"), Some(("2021-04-30".to_owned(), Label::Published)));
+    // Only an update.
+    assert_eq!(row("Last updated: May 2, 2021"), Some(("2021-05-02".to_owned(), Label::Updated)));
+}
+
+#[test]
+fn of_two_unlabelled_dates_side_by_side_the_earlier_is_the_publication() {
+    let c = ctx();
+    assert_eq!(line("June 30, 2024July 2, 2023 by Ann", &c).as_deref(), Some("2023-07-02"));
+    assert_eq!(line("July 2, 2023 June 30, 2024", &c).as_deref(), Some("2023-07-02"));
+}
+
+#[test]
+fn validity_and_event_dates_are_not_datelines() {
+    let c = ctx();
+    assert_eq!(line("Effective beginning 6/2/2025:", &c), None);
+    assert_eq!(line("Valid until May 3, 2024", &c), None);
+    assert_eq!(line("Gültig bis 3. Mai 2024", &c), None);
+    assert_eq!(line("Termin: 21.02.2020, 19 Uhr", &c), None);
+    assert_eq!(meta_row("Termin: 21.02.2020, 19 Uhr", &c), None);
+    assert_eq!(line("Published May 3, 2024", &c).as_deref(), Some("2024-05-03"));
+}
+
+#[test]
+fn a_revision_line_naming_the_publication_is_told_apart() {
+    assert!(names_publication("Originally published in March 2022. Last updated on December 20, 2024."));
+    assert!(!names_publication("Last updated on December 20, 2024."));
+}
+
+#[test]
+fn a_period_is_not_a_dateline() {
+    let c = ctx();
+    assert_eq!(line("DATE: 2025-12-12 - 2025-12-17", &c), None);
+    assert_eq!(meta_row("DATE: 2025-12-12 - 2025-12-17", &c), None);
+    assert_eq!(line("May 3, 2024 – May 5, 2024", &c), None);
+}

@@ -333,6 +333,7 @@ fn score(
 fn dump_line(set: &str, page: &Page, out: &super::Cleaned) -> serde_json::Value {
     let file = page.html.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     let truth_date = page.date.as_deref().filter(|d| !d.trim().is_empty());
+    let text = metrics::squash(&out.text);
     let date_ok = match truth_date {
         Some(d) => Some(metrics::same_date(out.published_at.as_deref(), d)),
         None if page.date_annotated => Some(out.published_at.is_none()),
@@ -353,6 +354,9 @@ fn dump_line(set: &str, page: &Page, out: &super::Cleaned) -> serde_json::Value 
         "title": out.title,
         "truth_author": page.author,
         "authors": out.authors,
+        "snippets_kept": [page.with.iter().filter(|w| text.contains(&metrics::squash(w))).count(), page.with.len()],
+        "snippets_dropped":
+            [page.without.iter().filter(|w| !text.contains(&metrics::squash(w))).count(), page.without.len()],
     })
 }
 

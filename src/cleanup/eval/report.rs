@@ -62,20 +62,20 @@ pub struct CleanupReport {
 /// Minimums CI holds the stage to, set just under the figures measured in docs/QUALITY.md.
 /// Speed is not floored here: it varies with the machine and lives in the table and the benchmarks.
 const FLOORS: &[(&str, &str, f64)] = &[
-    ("wcxb-dev-articles", "shingle_f1", 0.941),
-    ("wcxb-dev-articles", "word_f1", 0.942),
+    ("wcxb-dev-articles", "shingle_f1", 0.943),
+    ("wcxb-dev-articles", "word_f1", 0.945),
     ("wcxb-dev-articles", "snippet_accuracy", 0.904),
     ("wcxb-dev-articles", "title", 0.865),
-    ("wcxb-dev-articles", "author", 0.72),
-    ("wcxb-dev-articles", "date", 0.845),
-    ("trafilatura-eval", "snippet_accuracy", 0.883),
+    ("wcxb-dev-articles", "author", 0.724),
+    ("wcxb-dev-articles", "date", 0.858),
+    ("trafilatura-eval", "snippet_accuracy", 0.884),
     ("trafilatura-eval", "title", 0.8),
-    ("trafilatura-eval", "date", 0.822),
-    ("trafilatura-eval", "author", 0.585),
+    ("trafilatura-eval", "date", 0.838),
+    ("trafilatura-eval", "author", 0.589),
 ];
 
 /// Ceilings: the spurious-date rate may only go down.
-const CEILINGS: &[(&str, &str, f64)] = &[("wcxb-dev-articles", "spurious_date", 0.135)];
+const CEILINGS: &[(&str, &str, f64)] = &[("wcxb-dev-articles", "spurious_date", 0.115)];
 
 impl SetScores {
     fn metric(&self, name: &str) -> Option<f64> {

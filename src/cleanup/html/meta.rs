@@ -120,12 +120,13 @@ pub fn read(doc: &Document, url: Option<&str>, ctx: &DateContext) -> Meta {
     }
     let tag =
         |names: &[&str]| names.iter().find_map(|name| tags.content(name).and_then(|v| dates::parse_value(&v, ctx)));
+    let times = time_elements(doc, ctx);
     meta.dates = MetaDates {
         published: ld_date.or_else(|| tag(&DATE_META[..ARTICLE_DATE_META])),
         published_ld: ld_date.is_some(),
         page_date: ld_page_date.or_else(|| tag(&DATE_META[ARTICLE_DATE_META..])),
-        time_published: time_element(doc, ctx, true),
-        time: time_element(doc, ctx, false),
+        time_published: times.marked,
+        time: times.marked.or(times.first),
         url: url.and_then(|u| url_date(u, ctx)),
     };
     meta.declared_titles = [
@@ -198,11 +199,16 @@ impl MetaTags {
     }
 }
 
-/// The first `<time>` that says it is the publication time; unless `marked_only`, else the first
-/// `<time datetime>` at all.
-fn time_element(doc: &Document, ctx: &DateContext, marked_only: bool) -> Option<PubDate> {
-    let times = doc.try_select("time")?;
-    let mut first = None;
+/// The page's `<time>` elements (revisions aside): the first marked as the publication and the first of any
+/// kind, in one walk.
+struct Times {
+    marked: Option<PubDate>,
+    first: Option<PubDate>,
+}
+
+fn time_elements(doc: &Document, ctx: &DateContext) -> Times {
+    let mut out = Times { marked: None, first: None };
+    let Some(times) = doc.try_select("time") else { return out };
     for node in times.iter() {
         let value = node.attr("datetime").map(|v| v.to_string()).unwrap_or_else(|| node.text().to_string());
         let Some(date) = dates::parse_value(&value, ctx) else { continue };
@@ -217,12 +223,13 @@ fn time_element(doc: &Document, ctx: &DateContext, marked_only: bool) -> Option<
         if hints.contains("modif") || hints.contains("updated") {
             continue;
         }
-        if hints.contains("publish") || hints.contains("pubdate") || hints.contains("post-date") {
-            return Some(date);
+        let marked = hints.contains("publish") || hints.contains("pubdate") || hints.contains("post-date");
+        if marked && out.marked.is_none() {
+            out.marked = Some(date);
         }
-        first.get_or_insert(date);
+        out.first.get_or_insert(date);
     }
-    first.filter(|_| !marked_only)
+    out
 }
 
 /// `/2024/11/18/` or `/2024-11-18` in the URL path.

@@ -57,6 +57,9 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
         prints: Some(&prints),
         stated: Some(&stated),
         anchored: seen.anchored,
+        front_page: absolute_url
+            .and_then(|u| url::Url::parse(u).ok())
+            .is_some_and(|u| u.path().trim_matches('/').is_empty() && u.query().is_none()),
         meta: meta.dates,
         extractor: None,
     };
@@ -109,7 +112,7 @@ pub fn clean(html: &str, url: Option<&str>, ctx: &DateContext, max_elements: usi
 }
 
 /// `Headline | Site`, `Headline - Site`: the headline is the first part when it is long enough to be one.
-fn strip_site_name(title: &str) -> String {
+pub(super) fn strip_site_name(title: &str) -> String {
     for sep in [" | ", " – ", " — ", " - ", " • ", " :: ", " « ", " » "] {
         if let Some((head, _)) = title.split_once(sep) {
             if head.split_whitespace().count() >= 3 {
@@ -138,9 +141,55 @@ fn fuller_block(html: &str, extracted: &str) -> Option<String> {
     // Pages with no such container: the element holding the most paragraph text, where a story's <p>s sit
     // side by side (the same signal Readability scores, taken whole instead of per scored block).
     let densest = densest_paragraph_parent(&doc).map(|n| main_text(&n.formatted_text()));
-    let best = containers.chain(densest).max_by_key(|t| word_count(t))?;
+    // Unlike the page's own containers, the bulk is found by counting alone: it must hold what the scorer chose,
+    // or it is some other mass of text (comments, a forum thread, a listing).
+    let bulk = paragraph_bulk(&doc)
+        .map(|n| main_text(&n.formatted_text()))
+        .filter(|b| word_count(b) >= BULK_MARGIN * words.max(1) && holds_most_of(b, extracted));
+    let best = containers.chain(densest).chain(bulk).max_by_key(|t| word_count(t))?;
     let best_words = word_count(&best);
     (best_words >= 3 * words.max(1) && best_words >= SHORT_WORDS).then_some(best)
+}
+
+/// How many times the extract's words the bulk must hold: more than a container's three, as it is found by
+/// counting alone (measured: 3× also took in boilerplate around short news stories on the trafilatura set).
+const BULK_MARGIN: usize = 4;
+
+/// Share of the page's paragraph words (3 in 5) that the element holding the bulk of them must hold. Above a
+/// half, the elements holding that much form one chain from the root, and the deepest is the story's container.
+const BULK_SHARE: (usize, usize) = (3, 5);
+
+/// The smallest element holding most of the page's `<p>` words: the story when its paragraphs sit in many
+/// sibling blocks (a guide of a hundred entries, a page builder's sections), which no single parent holds.
+fn paragraph_bulk(doc: &Document) -> Option<dom_query::NodeRef<'_>> {
+    let mut held: std::collections::HashMap<dom_query::NodeId, (usize, usize, dom_query::NodeRef<'_>)> =
+        std::collections::HashMap::new();
+    let mut total = 0;
+    for p in doc.select("p").nodes() {
+        let words = word_count(&p.text());
+        if words == 0 {
+            continue;
+        }
+        total += words;
+        let ancestors: Vec<dom_query::NodeRef<'_>> = std::iter::successors(p.parent(), |n| n.parent()).collect();
+        let depth = ancestors.len();
+        for (k, node) in ancestors.into_iter().enumerate() {
+            held.entry(node.id).or_insert((0, depth - k, node)).0 += words;
+        }
+    }
+    let needed = (total * BULK_SHARE.0).div_ceil(BULK_SHARE.1);
+    held.into_values().filter(|(w, ..)| *w >= needed.max(1)).max_by_key(|(_, depth, _)| *depth).map(|(.., n)| n)
+}
+
+/// Whether most (four in five) of `part`'s words occur in `whole`.
+fn holds_most_of(whole: &str, part: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    };
+    let have: std::collections::HashSet<String> = words(whole).into_iter().collect();
+    let part = words(part);
+    let found = part.iter().filter(|w| have.contains(*w)).count();
+    found * 5 >= part.len() * 4
 }
 
 /// The element whose `<p>` children hold the most words (the first such in document order on a tie).
@@ -200,6 +249,28 @@ mod tests {
         // A long extract is the scorer's considered choice and stays.
         let long = fuller.clone();
         assert_eq!(fuller_block(&html, &long), None);
+    }
+
+    #[test]
+    fn paragraphs_spread_over_many_blocks_are_taken_whole_when_they_hold_the_extract() {
+        let entries: String = (0..12)
+            .map(|i| {
+                format!(
+                    "<div class='entry'><h3>Entry {i}</h3><div class='body'>{}</div></div>",
+                    paragraph(&i.to_string())
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><body><div class='menu'><p>Home</p></div><div class='list'>{entries}</div>\
+             <div class='foot'><p>Subscribe to our letter</p></div></body></html>"
+        );
+        let first = main_text(&paragraph("0").replace("<p>", "").replace("</p>", ""));
+        let fuller = fuller_block(&html, &first).unwrap_or_default();
+        assert_eq!(fuller.matches("river authority").count(), 12, "{fuller}");
+        assert!(!fuller.contains("Subscribe"));
+        // A bulk that does not hold what the scorer chose is some other mass of text.
+        assert_eq!(fuller_block(&html, "A short note about a different matter entirely, with other words."), None);
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct Evidence<'a> {
     pub stated: Option<&'a dyn Fn() -> Option<PubDate>>,
     /// Whether the headline was found in the page text (so "no dateline near it" means something).
     pub anchored: bool,
+    /// Whether the page is a site's front page (its URL has no path or query): what its markup declares dates
+    /// the site or its template, not an article.
+    pub front_page: bool,
     /// Declared dates.
     pub meta: MetaDates,
     /// The publication time `dom_smoothie` found in the markup.
@@ -101,8 +104,9 @@ pub fn choose_with_source(ev: &Evidence<'_>, hidden_dates: bool) -> Option<(PubD
             let declared = tag(m.published, Source::Declared)
                 .or(tag(ev.extractor, Source::Extractor))
                 .or(tag(m.time_published, Source::TimePublished));
-            let stated = || tag(ev.stated.and_then(|s| s()), Source::Stated);
             let printed = |d: &(PubDate, Source)| ev.prints.is_some_and(|p| p(d.0.date));
+            let declared = declared.filter(|d| !ev.front_page || printed(d));
+            let stated = || tag(ev.stated.and_then(|s| s()), Source::Stated);
             if hidden_dates {
                 return declared
                     .or_else(stated)
@@ -176,6 +180,16 @@ mod tests {
         let meta = MetaDates { published: Some(day("2023-04-12")), ..MetaDates::default() };
         let ev = Evidence { anchored: true, stated: Some(&stated), meta, ..Evidence::default() };
         assert_eq!(choose(&ev, false), Some(day("2023-04-12")));
+    }
+
+    #[test]
+    fn a_front_page_declares_no_article_date_it_does_not_print() {
+        let meta = MetaDates { published: Some(day("2021-05-24")), ..MetaDates::default() };
+        let ev = Evidence { anchored: true, front_page: true, meta, ..Evidence::default() };
+        assert_eq!(choose(&ev, false), None);
+        let shown = |d: NaiveDate| d == day("2021-05-24").date;
+        let ev = Evidence { anchored: true, front_page: true, meta, prints: Some(&shown), ..Evidence::default() };
+        assert_eq!(choose(&ev, false), Some(day("2021-05-24")));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! last revised, or carries a headline rewritten for search engines; the benchmarks (and readers) go by the
 //! page, so the visible headline and dateline win when they can be found.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use dom_query::Document;
 
@@ -27,6 +29,9 @@ pub struct Near {
     pub label: Label,
 }
 
+/// Lines searched for a headline that only resembles a declared title (headlines stand near the top).
+const MAX_HEADLINE_SCAN: usize = 400;
+
 /// Datelines this close together (in lines) belong to one list: related posts, comments, a table of figures.
 const LIST_GAP: usize = 4;
 /// A list has at least this many dated items.
@@ -47,6 +52,8 @@ pub struct Visible {
     pub authors: Vec<String>,
     /// Whether the headline was found in the page text, so the absence of a dateline near it means something.
     pub anchored: bool,
+    /// Dated lines of quoted or preformatted material, which date what they quote.
+    quoted: HashSet<String>,
 }
 
 /// Reads the visible headline and dateline; `titles` are the page's declared titles (JSON-LD, Open Graph,
@@ -71,15 +78,38 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
     doc.select("body script:not([type='application/ld+json']), body style").replace_with_html(" ");
     let Some(body) = doc.try_select("body") else { return out };
     let text = body.formatted_text();
+    // Mail headers and logs in `<pre>`, embedded posts and quotations in `<blockquote>` carry the
+    // dates of what they quote ("Date: Fri, 1 Feb 2002 11:53:40 -0500", "— Ann (@ann) March 3, 2024").
+    // Code blocks sit in `<pre>`; inline `<code>` holds no dates worth the walk. Only blocks with a digit are
+    // laid out as lines.
+    out.quoted = doc
+        .select("pre, blockquote")
+        .iter()
+        .filter(|n| n.text().chars().any(char::is_numeric))
+        .flat_map(|n| {
+            let text = n.formatted_text();
+            text.lines().filter(|l| l.chars().any(char::is_numeric)).map(normalize::inline).collect::<Vec<_>>()
+        })
+        .collect();
     let lines: Vec<String> =
         text.lines().map(normalize::inline).filter(|l| !l.is_empty() && l.chars().count() <= 160).collect();
     // Anchor on the headline; without an `<h1>`, on a declared title printed as a line of its own.
     let at = match out.title.as_deref() {
         Some(title) => lines.iter().position(|l| l == title).or_else(|| lines.iter().position(|l| l.contains(title))),
-        None => titles.iter().find_map(|t| {
-            let t = normalize::inline(t);
-            lines.iter().position(|l| !t.is_empty() && *l == t)
-        }),
+        None => {
+            // The declared title as printed, else without the site name `<title>` carries ("Headline | Site"),
+            // else a line of headline length that says what a declared title says.
+            let exact = |t: String| lines.iter().position(|l| !t.is_empty() && *l == t);
+            titles
+                .iter()
+                .find_map(|t| exact(normalize::inline(t)))
+                .or_else(|| titles.iter().find_map(|t| exact(normalize::inline(&super::strip_site_name(t)))))
+                .or_else(|| {
+                    lines.iter().take(MAX_HEADLINE_SCAN).position(|l| {
+                        (4..=30).contains(&l.split_whitespace().count()) && titles.iter().any(|t| similar(l, t))
+                    })
+                })
+        }
     };
     if let Some(at) = at {
         out.anchored = true;
@@ -93,7 +123,12 @@ pub fn read(doc: &Document, titles: &[&str], ctx: &DateContext) -> Visible {
             .enumerate()
             .skip(from)
             .take(at + DATELINE_AFTER + reach + 1 - from)
-            .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label)))
+            .filter(|(_, l)| !out.quoted.contains(l.as_str()))
+            .filter_map(|(i, l)| dates::meta_row(l, ctx).map(|(d, label)| (i, d, label, l)))
+            // A revision on a line that names the publication without its day ("Originally published in March
+            // 2022. Last updated on December 20, 2024") is not the publication, and the line gives no other.
+            .filter(|&(.., label, l)| label == Label::Published || !dates::names_publication(l))
+            .map(|(i, d, label, _)| (i, d, label))
             .collect();
         let listed = in_lists(&dated, at, &lines);
         out.near = dated
@@ -127,7 +162,7 @@ impl Visible {
         let mut found: Option<PubDate> = None;
         let lines: Vec<String> = self.text.lines().map(normalize::inline).filter(|l| !l.is_empty()).collect();
         for (i, line) in lines.iter().enumerate() {
-            if line.chars().count() > 160 || !line.chars().any(char::is_numeric) {
+            if line.chars().count() > 160 || !line.chars().any(char::is_numeric) || self.quoted.contains(line) {
                 continue;
             }
             // The label may stand in an element of its own on the line before ("Published" / "July 8, 2025").
@@ -180,6 +215,20 @@ fn in_lists(dated: &[(usize, PubDate, Label)], at: usize, lines: &[String]) -> V
             }
             let shape = |i: usize| lines.get(i).map(|l| shape(l));
             listed[k] = dated[k + 1].0 - dated[k].0 <= spacing && shape(dated[k].0) == shape(dated[k + 1].0);
+        }
+    }
+    // A list that ends just above the headline (a "Recent news" column before the story): its last items sit
+    // beside the headline, but a run of lines printed alike, each close to the next, is the list's.
+    let above: Vec<usize> = (0..dated.len()).filter(|&k| dated[k].0 < at).collect();
+    if let Some(&last) = above.last() {
+        let shape = |k: usize| lines.get(dated[k].0).map(|l| shape(l));
+        let run = above
+            .windows(2)
+            .rev()
+            .take_while(|w| dated[w[1]].0 - dated[w[0]].0 <= LIST_GAP && shape(w[0]) == shape(last))
+            .count();
+        if run + 1 >= LIST_MIN {
+            above[above.len() - run - 1..].iter().for_each(|&k| listed[k] = true);
         }
     }
     listed
@@ -273,6 +322,26 @@ mod tests {
     }
 
     #[test]
+    fn a_list_ending_just_above_the_headline_is_not_its_dateline() {
+        let ctx = DateContext::default();
+        let recent: String = ["Board named", "Exam news", "Old friend remembered"]
+            .iter()
+            .zip(["12/17/2025", "12/16/2025", "12/04/2025"])
+            .map(|(t, d)| format!("<li><p>{t}</p><p>{d}</p></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><ul>{recent}</ul><h1>Rivers rise after the storm</h1><p>Water reached the old town \
+             on Sunday night and kept rising.</p></body></html>"
+        );
+        let v = read(&Document::from(html.as_str()), &["Rivers rise after the storm"], &ctx);
+        assert!(v.near.is_empty(), "{:?}", v.near);
+        // One dateline above the headline is its own.
+        let html = "<html><body><p>12/04/2025</p><h1>Rivers rise after the storm</h1></body></html>";
+        let v = read(&Document::from(html), &["Rivers rise after the storm"], &ctx);
+        assert_eq!(v.near.len(), 1);
+    }
+
+    #[test]
     fn the_publication_stated_once_anywhere_is_found() {
         let ctx = DateContext::default();
         let page = |foot: &str| {
@@ -290,6 +359,49 @@ mod tests {
         assert_eq!(page("<p>April 13, 2023</p>"), None);
         assert_eq!(page("<p>Posted on April 13, 2023</p><p>Posted on May 2, 2023</p>"), None);
         assert_eq!(page("<div>Reviewed</div><div>Feb 2, 2023</div>"), None);
+    }
+
+    #[test]
+    fn a_revision_after_a_publication_given_in_part_is_not_a_dateline() {
+        let ctx = DateContext::default();
+        let page = |line: &str| {
+            let html = format!("<html><body><h1>Rivers rise after the storm</h1><p>{line}</p></body></html>");
+            read(&Document::from(html.as_str()), &["Rivers rise after the storm"], &ctx).near.len()
+        };
+        assert_eq!(page("Originally published in March 2022. Last updated on December 20, 2024."), 0);
+        assert_eq!(page("Last updated on December 20, 2024."), 1);
+    }
+
+    #[test]
+    fn without_an_h1_the_headline_is_the_declared_title_as_printed() {
+        let ctx = DateContext::default();
+        let page = |head: &str| {
+            let html = format!(
+                "<html><body><div>Home</div><div class='t'>{head}</div><div>12 May 2024</div>\
+                 <p>Water reached the old town on Sunday night.</p></body></html>"
+            );
+            read(&Document::from(html.as_str()), &["Rivers rise after the storm | Daily Courier"], &ctx)
+        };
+        // Printed without the site name the declared title carries.
+        let v = page("Rivers rise after the storm");
+        assert!(v.anchored);
+        assert_eq!(v.near.first().map(|n| n.date.render()).as_deref(), Some("2024-05-12"));
+        // Reworded, but saying what the declared title says.
+        assert!(page("Rivers rise again after the big storm").anchored);
+        assert!(!page("Welcome to our site").anchored);
+    }
+
+    #[test]
+    fn quoted_and_preformatted_dates_are_not_the_dateline() {
+        let ctx = DateContext::default();
+        let html = r#"<html><body><h1>How the old port was built</h1><p>It began with a note on the list:</p>
+            <pre>Date: Tue, 5 Mar 2002 10:11:12 +0000
+From: Ann Roe
+Subject: first boot</pre><blockquote><p>Posted on March 9, 2002</p></blockquote>
+            <p>Water reached the old town on Sunday night.</p></body></html>"#;
+        let v = read(&Document::from(html), &["How the old port was built"], &ctx);
+        assert!(v.near.is_empty(), "{:?}", v.near);
+        assert_eq!(v.stated_publication(&ctx), None);
     }
 
     #[test]
