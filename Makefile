@@ -86,7 +86,8 @@ test-unit: deps $(TEST_SETUP) ## unit tests and in-process Kafka (mock cluster) 
 test-e2e: deps $(TEST_SETUP) ## end-to-end tests: the real binary against a real broker process (needs broker-up)
 	$(CARGO) test --locked --test e2e -- --include-ignored --test-threads 1
 
-# Every target is built once, linted by clippy as it compiles (CLIPPY_IN_BUILD above); then the unit tests, then the lanes.
+# Every target is built once, linted by clippy as it compiles (CLIPPY_IN_BUILD above); then the unit tests, then
+# the lanes.
 test: deps $(TEST_SETUP) ## every test: lint, unit, mock-cluster, end-to-end, reliability, evals, fuzz smoke
 	$(CARGO) fmt --all -- --check
 	@$(MAKE) --no-print-directory lint-guard

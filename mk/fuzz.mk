@@ -26,8 +26,8 @@ fuzz_inputs = fuzz/seeds/$(1) $(wildcard tests/fuzz/regressions/$(1))
 
 .PHONY: fuzz fuzz-install fuzz-build fuzz-smoke fuzz-run fuzz-check fuzz-ci
 
-# A debug build of cargo-fuzz: it only drives cargo, and compiles in 67 CPU-seconds here against 90 for the release build,
-# and in 38 s of wall time on two cores.
+# A debug build of cargo-fuzz: it only drives cargo, and compiles in 67 CPU-seconds here against 90 for the
+# release build, and in 38 s of wall time on two cores.
 fuzz-install: ## install cargo-fuzz (pinned) into .cache/cargo-fuzz (idempotent)
 	@$(CARGO_FUZZ) --version 2>/dev/null | grep -qxF 'cargo-fuzz $(CARGO_FUZZ_VERSION)' || \
 	  nice $(CARGO) install cargo-fuzz --locked --force --debug --version $(CARGO_FUZZ_VERSION) --root $(CACHE)/cargo-fuzz
