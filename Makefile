@@ -69,6 +69,8 @@ lint: ## formatting and clippy, warnings as errors
 # release stopped reading CLIPPY_ARGS, `make test` would otherwise pass with its lints reduced to warnings.
 lint-guard:
 ifeq ($(CLIPPY_IN_BUILD),1)
+	@if [ -z "$(RUSTC_WORKSPACE_WRAPPER)" ]; then \
+	  echo "lint-guard: clippy-driver is not on PATH (rustup component add clippy)"; exit 1; fi
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
 	  printf 'fn main() {\n    let _ = std::env::args().next().unwrap();\n}\n' >"$$dir/guard.rs" && \
 	  if $(RUSTC_WORKSPACE_WRAPPER) rustc --edition 2021 -W clippy::unwrap_used --emit=metadata \
