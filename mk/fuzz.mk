@@ -70,7 +70,7 @@ fuzz: fuzz-build ## each cargo-fuzz target for FUZZ_SECONDS, then FUZZ_CASES pro
 # The build is also the check that the library compiles without its `service` feature, warnings denied.
 FUZZ_CI_TARGET := extract
 FUZZ_CI_RUNS ?= 1000
-FUZZ_CI_CMD = env -u RUSTC_WORKSPACE_WRAPPER CARGO_PROFILE_DEV_DEBUG=0 RUSTFLAGS=-Dwarnings $(FUZZ_CMD)
+FUZZ_CI_CMD = env CARGO_PROFILE_DEV_DEBUG=0 RUSTFLAGS=-Dwarnings $(FUZZ_CMD)
 
 fuzz-ci: deps fuzz-install ## the fuzz smoke CI runs: `extract`, unsanitised dev build, FUZZ_CI_RUNS inputs
 	$(FUZZ_CI_CMD) build --dev -s none $(FUZZ_CI_TARGET)
