@@ -258,8 +258,11 @@ impl Index {
         }
         // (language, key, entity id) of every label that is also a word; the rest of the rows are cues.
         let (cue_rows, word_rows): (Vec<_>, Vec<_>) = word_senses.iter().partition(|r| r.value == "cue");
-        let word_labels: HashSet<(u16, String, &str)> =
-            word_rows.iter().map(|r| (lang_code(&r.lang), key(&r.phrase, Level::Key), r.value.as_str())).collect();
+        // Keyed by entity id, so only the few entities with such a label have their labels folded again.
+        let mut word_labels: HashMap<&str, Vec<(u16, String)>> = HashMap::new();
+        for r in word_rows {
+            word_labels.entry(r.value.as_str()).or_default().push((lang_code(&r.lang), key(&r.phrase, Level::Key)));
+        }
         let mut place_cues: HashMap<String, Vec<u16>> = HashMap::new();
         for r in cue_rows {
             place_cues.entry(key(&r.phrase, Level::Key)).or_default().push(lang_code(&r.lang));
@@ -273,7 +276,10 @@ impl Index {
             for (lang, label) in labels.chain(std::iter::once(("en", &e.name))) {
                 let short = e.entity_type == EntityType::Person && has_full && !multi(label);
                 let mut flags = if short { flag::SHORT_PER } else { flag::FULL };
-                if !word_labels.is_empty() && word_labels.contains(&(lang_code(lang), key(label, Level::Key), &e.id)) {
+                if word_labels
+                    .get(e.id.as_str())
+                    .is_some_and(|w| w.contains(&(lang_code(lang), key(label, Level::Key))))
+                {
                     flags |= flag::WORD;
                 }
                 b.label(target, lang, label, flags);

@@ -1,7 +1,8 @@
 //! Partial names: once a document names a person in full, a later lone part of that name (`بوتين` after
 //! `فلاديمير بوتين`, `Rutte` after `Mark Rutte`) is the same person, even when the KB lists no such alias.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
@@ -32,9 +33,13 @@ const NOT_ALONE: &[&str] = &[
     "الماء", "الأمين", "الخليفة",
 ];
 
+/// [`NOT_ALONE`] as matching keys, folded once per process rather than per article.
+static NOT_ALONE_KEYS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| NOT_ALONE.iter().map(|w| key(w, Level::Key)).collect());
+
 /// Adds or links later partial-name mentions of people linked by a full name; keeps `linked` sorted.
 pub fn propagate(index: &Index, fields: &[FieldMatches<'_>], linked: &mut Vec<Linked>) {
-    let not_alone: Vec<String> = NOT_ALONE.iter().map(|w| key(w, Level::Key)).collect();
+    let not_alone = &*NOT_ALONE_KEYS;
     // token key -> (entry, where the full name was first seen); `None` entry when two people share it.
     let mut tokens: HashMap<String, (Option<u32>, (Field, usize))> = HashMap::new();
     for l in linked.iter() {
